@@ -1,0 +1,18 @@
+//! `authbackup`: the reference implementation of the Authenticator Backup Format (ABF).
+//!
+//! Each module is one concept of the specification in `spec/`:
+//!
+//! - [`otp`]: HOTP (RFC 4226) and TOTP (RFC 6238) code generation and verification;
+//! - [`secret`]: the shared secret, its base32 text form and its bounds;
+//! - [`uri`]: `otpauth://` Key URIs, parsed and produced;
+//! - [`error`]: the one error type, with the stable codes the conformance suite compares.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod otp;
+pub mod secret;
+pub mod uri;
+
+pub use error::{Error, ErrorCode, Result};
+pub use secret::Secret;
