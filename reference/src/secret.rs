@@ -158,7 +158,10 @@ mod tests {
         assert_eq!(Secret::from_base32("MZXW6YTBOJTG633C").unwrap(), ten);
         let twelve = Secret::from_bytes(b"foobarfoobar".to_vec()).unwrap();
         assert_eq!(twelve.to_base32().as_str(), "MZXW6YTBOJTG633CMFZA");
-        assert_eq!(Secret::from_base32("MZXW6YTBOJTG633CMFZA====").unwrap(), twelve);
+        assert_eq!(
+            Secret::from_base32("MZXW6YTBOJTG633CMFZA====").unwrap(),
+            twelve
+        );
         assert_eq!(Secret::from_base32("MZXW6YTBOJTG633CMFZA").unwrap(), twelve);
     }
 

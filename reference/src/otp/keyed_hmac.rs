@@ -36,9 +36,18 @@ impl Compression for Sha1 {
     const BLOCK: usize = 64;
     const OUT: usize = 20;
     const LEN_FIELD: usize = 8;
-    const IV: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    const IV: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
     fn compress(state: &mut [u32; 5], block: &[u8]) {
-        sha1::compress(state, core::slice::from_ref(GenericArray::from_slice(block)));
+        sha1::compress(
+            state,
+            core::slice::from_ref(GenericArray::from_slice(block)),
+        );
     }
     fn write_digest(state: &[u32; 5], out: &mut [u8]) {
         for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
@@ -63,7 +72,10 @@ impl Compression for Sha256 {
         0x5be0_cd19,
     ];
     fn compress(state: &mut [u32; 8], block: &[u8]) {
-        sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+        sha2::compress256(
+            state,
+            core::slice::from_ref(GenericArray::from_slice(block)),
+        );
     }
     fn write_digest(state: &[u32; 8], out: &mut [u8]) {
         for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
@@ -88,7 +100,10 @@ impl Compression for Sha512 {
         0x5be0_cd19_137e_2179,
     ];
     fn compress(state: &mut [u64; 8], block: &[u8]) {
-        sha2::compress512(state, core::slice::from_ref(GenericArray::from_slice(block)));
+        sha2::compress512(
+            state,
+            core::slice::from_ref(GenericArray::from_slice(block)),
+        );
     }
     fn write_digest(state: &[u64; 8], out: &mut [u8]) {
         for (chunk, word) in out.chunks_exact_mut(8).zip(state) {
@@ -278,7 +293,9 @@ mod tests {
     fn key_lengths_around_every_block_boundary_match_the_hmac_crate() {
         // Lengths that land the long-key hash's padding on each side of a block boundary.
         for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
-            for len in [0, 1, 10, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 200, 300] {
+            for len in [
+                0, 1, 10, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 200, 300,
+            ] {
                 let key: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
                 for counter in [0, 1, u64::MAX] {
                     assert_eq!(

@@ -89,9 +89,8 @@ impl Totp {
             )));
         }
         let current = self.step_at(time)?;
-        let order = std::iter::once(Some(current)).chain((1..=window).flat_map(|d| {
-            [current.checked_sub(d), current.checked_add(d)]
-        }));
+        let order = std::iter::once(Some(current))
+            .chain((1..=window).flat_map(|d| [current.checked_sub(d), current.checked_add(d)]));
         Ok(self.hotp.verify_counters(candidate, order.flatten()))
     }
 
@@ -117,9 +116,7 @@ mod tests {
         let text = match algorithm {
             Algorithm::Sha1 => "12345678901234567890",
             Algorithm::Sha256 => "12345678901234567890123456789012",
-            Algorithm::Sha512 => {
-                "1234567890123456789012345678901234567890123456789012345678901234"
-            }
+            Algorithm::Sha512 => "1234567890123456789012345678901234567890123456789012345678901234",
         };
         Secret::from_bytes(text.as_bytes().to_vec()).unwrap()
     }
@@ -227,11 +224,16 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(per_second.verify(&at_max, u64::MAX, 1).unwrap(), Some(u64::MAX));
+        assert_eq!(
+            per_second.verify(&at_max, u64::MAX, 1).unwrap(),
+            Some(u64::MAX)
+        );
         let at_zero = per_second.code_at_step(0).to_string();
         assert_eq!(per_second.verify(&at_zero, u64::MAX, 1).unwrap(), None);
         assert_eq!(
-            totp.verify("94287082", 59, MAX_WINDOW + 1).unwrap_err().code(),
+            totp.verify("94287082", 59, MAX_WINDOW + 1)
+                .unwrap_err()
+                .code(),
             ErrorCode::InvalidParameter
         );
     }
