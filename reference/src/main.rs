@@ -1,1 +1,39 @@
-fn main() {}
+//! The `authbackup` command: the reference implementation from the command line.
+#![forbid(unsafe_code)]
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Reference implementation of the Authenticator Backup Format (ABF).
+#[derive(Parser)]
+#[command(name = "authbackup", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the one-time code of a secret or an otpauth:// URI.
+    Code(cmd::code::CodeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cmd::usage_error(e),
+    };
+    let result = match cli.command {
+        Command::Code(args) => cmd::code::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
