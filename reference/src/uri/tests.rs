@@ -302,9 +302,9 @@ fn fragment_is_ignored() {
 
 #[test]
 fn emits_the_canonical_form() {
-    let k = parse(&format!(
-        "otpauth://totp/Big%20Bank:alice%2Bwork@example.com?secret=jbsw+y3dp+ehpk+3pxp&issuer=Big+Bank"
-    ));
+    let k = parse(
+        "otpauth://totp/Big%20Bank:alice%2Bwork@example.com?secret=jbsw+y3dp+ehpk+3pxp&issuer=Big+Bank",
+    );
     assert_eq!(
         k.to_uri().unwrap().as_str(),
         "otpauth://totp/Big%20Bank:alice%2Bwork%40example.com?secret=JBSWY3DPEHPK3PXP\
