@@ -13,7 +13,7 @@ use crate::secret::Secret;
 
 /// The longest URI accepted, in bytes (REQ-URI-002).
 pub const MAX_URI_BYTES: usize = 4096;
-/// The longest issuer or account name, in UTF-8 bytes (REQ-URI-021).
+/// The longest issuer or account name, in UTF-8 bytes (REQ-URI-020).
 pub const MAX_NAME_BYTES: usize = 256;
 
 /// What the URI generates codes from: the time (TOTP) or a counter (HOTP).
@@ -66,7 +66,7 @@ const KNOWN_PARAMETERS: [&str; 6] = [
 ];
 
 impl KeyUri {
-    /// Parses a Key URI (REQ-URI-001 to REQ-URI-024).
+    /// Parses a Key URI (REQ-URI-001 to REQ-URI-026).
     pub fn parse(text: &str) -> Result<KeyUri> {
         if text.len() > MAX_URI_BYTES {
             return Err(Error::new(
@@ -85,6 +85,16 @@ impl KeyUri {
         let (kind_text, rest) = rest
             .split_once('/')
             .ok_or_else(|| Error::malformed("the URI has no label (otpauth://TYPE/LABEL?...)"))?;
+        let is_totp = if kind_text.eq_ignore_ascii_case("totp") {
+            true
+        } else if kind_text.eq_ignore_ascii_case("hotp") {
+            false
+        } else {
+            return Err(Error::new(
+                ErrorCode::UnsupportedAccountType,
+                format!("OTP type {kind_text:?} is not totp or hotp"),
+            ));
+        };
         let (label_text, query) = rest.split_once('?').unwrap_or((rest, ""));
         let params = Parameters::parse(query)?;
 
@@ -102,7 +112,7 @@ impl KeyUri {
             Some(text) => Digits::new(parse_decimal("digits", &text)?)?,
             None => Digits::SIX,
         };
-        let kind = if kind_text.eq_ignore_ascii_case("totp") {
+        let kind = if is_totp {
             let period = match params.period {
                 Some(text) => parse_decimal("period", &text)?,
                 None => DEFAULT_PERIOD,
@@ -111,18 +121,13 @@ impl KeyUri {
                 return Err(Error::invalid_parameter("period must be at least 1 second"));
             }
             OtpKind::Totp { period }
-        } else if kind_text.eq_ignore_ascii_case("hotp") {
+        } else {
             let counter = params.counter.ok_or_else(|| {
                 Error::invalid_parameter("an hotp URI must have a counter parameter")
             })?;
             OtpKind::Hotp {
                 counter: parse_decimal("counter", &counter)?,
             }
-        } else {
-            return Err(Error::new(
-                ErrorCode::UnsupportedAccountType,
-                format!("OTP type {kind_text:?} is not totp or hotp"),
-            ));
         };
         Ok(KeyUri {
             kind,
@@ -134,9 +139,9 @@ impl KeyUri {
         })
     }
 
-    /// Emits the canonical URI (REQ-URI-030 to REQ-URI-033): `otpauth://TYPE/LABEL?secret=...`
+    /// Emits the canonical URI (REQ-URI-030 to REQ-URI-034): `otpauth://TYPE/LABEL?secret=...`
     /// with every parameter explicit. The text holds the secret, so it is wiped on drop.
-    /// Fails if the issuer or name break the rules of REQ-URI-020 and REQ-URI-021.
+    /// Fails if the issuer or name could not be read back (REQ-URI-033).
     pub fn to_uri(&self) -> Result<Zeroizing<String>> {
         if let Some(issuer) = &self.issuer {
             check_name("issuer", issuer)?;
@@ -251,7 +256,7 @@ impl Parameters {
     }
 }
 
-/// REQ-URI-014 to REQ-URI-019: splits the decoded label at its first colon and settles the
+/// REQ-URI-014 to REQ-URI-021: splits the decoded label at its first colon and settles the
 /// issuer against the `issuer` parameter. Returns (issuer, account name).
 fn reconcile_issuer(label: &str, param: Option<&str>) -> Result<(Option<String>, String)> {
     let param = param.map(trim_spaces).filter(|p| !p.is_empty());
@@ -277,20 +282,29 @@ fn reconcile_issuer(label: &str, param: Option<&str>) -> Result<(Option<String>,
     if name.is_empty() {
         return Err(Error::malformed("the label has no account name"));
     }
-    if let Some(issuer) = issuer {
-        check_name("issuer", issuer)?;
+    let named = [("issuer", issuer), ("account name", Some(name))];
+    for (what, text) in named.iter().filter_map(|(w, t)| Some((w, (*t)?))) {
+        check_length(what, text)?;
     }
-    check_name("account name", name)?;
+    for (what, text) in named.iter().filter_map(|(w, t)| Some((w, (*t)?))) {
+        check_no_controls(what, text)?;
+    }
     Ok((issuer.map(str::to_owned), name.to_owned()))
 }
 
-/// REQ-URI-020 and REQ-URI-021: trimmed, non-empty, no control characters, bounded length.
+/// REQ-URI-033: what a writer refuses, so that reading back gives the same account.
 fn check_name(what: &str, text: &str) -> Result<()> {
     if text.is_empty() || trim_spaces(text).len() != text.len() {
         return Err(Error::invalid_parameter(format!(
             "the {what} must be non-empty without leading or trailing spaces"
         )));
     }
+    check_length(what, text)?;
+    check_no_controls(what, text)
+}
+
+/// REQ-URI-020.
+fn check_length(what: &str, text: &str) -> Result<()> {
     if text.len() > MAX_NAME_BYTES {
         return Err(Error::new(
             ErrorCode::TooLarge,
@@ -300,6 +314,11 @@ fn check_name(what: &str, text: &str) -> Result<()> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// REQ-URI-021.
+fn check_no_controls(what: &str, text: &str) -> Result<()> {
     if text.chars().any(char::is_control) {
         return Err(Error::invalid_parameter(format!(
             "the {what} contains a control character"

@@ -401,3 +401,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn lengths_are_checked_before_control_characters() {
+    // REQ-URI-001 with REQ-URI-020 before REQ-URI-021: a long name beats a control
+    // character in the issuer.
+    let long = "a".repeat(MAX_NAME_BYTES + 1);
+    assert_eq!(
+        code(&format!("otpauth://totp/{long}?secret={S}&issuer=A%01")),
+        ErrorCode::TooLarge
+    );
+}
+
+#[test]
+fn the_first_failing_check_decides() {
+    // Type (REQ-URI-006) before parameters (REQ-URI-011).
+    assert_eq!(
+        code("otpauth://steam/a?secret=A&secret=B"),
+        ErrorCode::UnsupportedAccountType
+    );
+    // Parameters before the label (REQ-URI-014).
+    assert_eq!(
+        code("otpauth://totp/%zz?digits=1&digits=2"),
+        ErrorCode::Malformed
+    );
+    // Names (REQ-URI-021) before the secret (REQ-URI-022).
+    assert_eq!(
+        code("otpauth://totp/a%01?secret=1"),
+        ErrorCode::InvalidParameter
+    );
+    // Secret before algorithm, digits and period (REQ-URI-022 to REQ-URI-025).
+    assert_eq!(
+        code("otpauth://totp/a?secret=1&algorithm=MD5&digits=9&period=0"),
+        ErrorCode::InvalidSecret
+    );
+}
