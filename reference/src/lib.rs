@@ -5,12 +5,18 @@
 //! - [`otp`]: HOTP (RFC 4226) and TOTP (RFC 6238) code generation and verification;
 //! - [`secret`]: the shared secret, its base32 text form and its bounds;
 //! - [`uri`]: `otpauth://` Key URIs, parsed and produced;
+//! - [`account`]: the account model and the per-type backup rules;
+//! - [`payload`]: the backup payload (JSON), parsed and checked;
+//! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod account;
+pub mod container;
 pub mod error;
 pub mod otp;
+pub mod payload;
 pub mod secret;
 pub mod uri;
 

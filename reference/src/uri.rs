@@ -7,14 +7,14 @@ use std::fmt::Write as _;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use zeroize::Zeroizing;
 
+use crate::account::{check_issuer, check_length, check_name, check_no_controls};
 use crate::error::{Error, ErrorCode, Result};
 use crate::otp::{Algorithm, Digits, Hotp, Totp, TotpParams, DEFAULT_PERIOD};
 use crate::secret::Secret;
 
 /// The longest URI accepted, in bytes (REQ-URI-002).
 pub const MAX_URI_BYTES: usize = 4096;
-/// The longest issuer or account name, in UTF-8 bytes (REQ-URI-020).
-pub const MAX_NAME_BYTES: usize = 256;
+pub use crate::account::MAX_NAME_BYTES;
 
 /// What the URI generates codes from: the time (TOTP) or a counter (HOTP).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -143,11 +143,9 @@ impl KeyUri {
     /// with every parameter explicit. The text holds the secret, so it is wiped on drop.
     /// Fails if the issuer or name could not be read back (REQ-URI-033).
     pub fn to_uri(&self) -> Result<Zeroizing<String>> {
+        // REQ-URI-033: refuse what could not be read back as the same account.
         if let Some(issuer) = &self.issuer {
-            check_name("issuer", issuer)?;
-            if issuer.contains(':') {
-                return Err(issuer_colon_error());
-            }
+            check_issuer(issuer)?;
         }
         check_name("account name", &self.name)?;
         let mut out = Zeroizing::new(String::with_capacity(128));
@@ -262,7 +260,7 @@ fn reconcile_issuer(label: &str, param: Option<&str>) -> Result<(Option<String>,
     let param = param.map(trim_spaces).filter(|p| !p.is_empty());
     if let Some(p) = param {
         if p.contains(':') {
-            return Err(issuer_colon_error());
+            return Err(Error::invalid_parameter("the issuer must not contain ':'"));
         }
     }
     let (issuer, name) = match label.split_once(':') {
@@ -284,51 +282,12 @@ fn reconcile_issuer(label: &str, param: Option<&str>) -> Result<(Option<String>,
     }
     let named = [("issuer", issuer), ("account name", Some(name))];
     for (what, text) in named.iter().filter_map(|(w, t)| Some((w, (*t)?))) {
-        check_length(what, text)?;
+        check_length(what, text, MAX_NAME_BYTES)?;
     }
     for (what, text) in named.iter().filter_map(|(w, t)| Some((w, (*t)?))) {
         check_no_controls(what, text)?;
     }
     Ok((issuer.map(str::to_owned), name.to_owned()))
-}
-
-/// REQ-URI-033: what a writer refuses, so that reading back gives the same account.
-fn check_name(what: &str, text: &str) -> Result<()> {
-    if text.is_empty() || trim_spaces(text).len() != text.len() {
-        return Err(Error::invalid_parameter(format!(
-            "the {what} must be non-empty without leading or trailing spaces"
-        )));
-    }
-    check_length(what, text)?;
-    check_no_controls(what, text)
-}
-
-/// REQ-URI-020.
-fn check_length(what: &str, text: &str) -> Result<()> {
-    if text.len() > MAX_NAME_BYTES {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "the {what} is {} bytes; at most {MAX_NAME_BYTES} are accepted",
-                text.len()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// REQ-URI-021.
-fn check_no_controls(what: &str, text: &str) -> Result<()> {
-    if text.chars().any(char::is_control) {
-        return Err(Error::invalid_parameter(format!(
-            "the {what} contains a control character"
-        )));
-    }
-    Ok(())
-}
-
-fn issuer_colon_error() -> Error {
-    Error::invalid_parameter("the issuer must not contain ':'")
 }
 
 fn trim_spaces(text: &str) -> &str {

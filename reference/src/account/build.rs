@@ -1,0 +1,155 @@
+//! The per-type backup rules (REQ-ACCOUNT-010 to REQ-ACCOUNT-014): what a backup keeps of
+//! each device account, and a report of what it left out and why.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use super::{AccountType, BackupAccount, DeviceAccount, OtpKey};
+use crate::error::{Error, ErrorCode, Result};
+
+/// What became of one device account when a backup was built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildOutcome {
+    /// Backed up with its secret: it restores with codes at once.
+    WithCodes,
+    /// Backed up as a placeholder (name only): it restores as "action required".
+    Placeholder,
+    /// Left out of the backup by organisation policy.
+    ExcludedByPolicy,
+}
+
+/// The report line of one device account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildEntry {
+    /// The account id.
+    pub id: String,
+    /// The account type.
+    pub account_type: AccountType,
+    /// The name shown to the user (`issuer: name` when there is an issuer).
+    pub display_name: String,
+    /// What the backup kept.
+    pub outcome: BuildOutcome,
+    /// Fields the device had that the backup does not keep (never their values).
+    pub dropped: Vec<&'static str>,
+}
+
+/// What a backup kept of every device account, in device order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// One entry per device account.
+    pub entries: Vec<BuildEntry>,
+}
+
+impl BuildReport {
+    /// How many accounts ended with `outcome`.
+    pub fn count(&self, outcome: &BuildOutcome) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| &e.outcome == outcome)
+            .count()
+    }
+}
+
+impl fmt::Display for BuildReport {
+    /// One line per account, then a summary line; for people, not for parsing.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.entries {
+            let what = match e.outcome {
+                BuildOutcome::WithCodes => "backed up with codes",
+                BuildOutcome::Placeholder => "placeholder: sign-in needed after restore",
+                BuildOutcome::ExcludedByPolicy => "LEFT OUT: excluded by organisation policy",
+            };
+            write!(
+                f,
+                "{:<18} {} ({}): {what}",
+                e.account_type.as_str(),
+                e.display_name,
+                e.id
+            )?;
+            if !e.dropped.is_empty() {
+                write!(f, "; not backed up: {}", e.dropped.join(", "))?;
+            }
+            writeln!(f)?;
+        }
+        write!(
+            f,
+            "{} accounts: {} with codes, {} placeholders, {} left out",
+            self.entries.len(),
+            self.count(&BuildOutcome::WithCodes),
+            self.count(&BuildOutcome::Placeholder),
+            self.count(&BuildOutcome::ExcludedByPolicy)
+        )
+    }
+}
+
+/// Applies the per-type rules to every device account: code-bearing accounts keep issuer,
+/// name, secret and parameters; placeholders keep id, type and name; accounts excluded by
+/// policy are left out; tokens are never kept. Fails, keeping nothing, when a code-bearing
+/// account has no secret or two accounts share an id.
+pub fn build_backup_accounts(
+    device: &[DeviceAccount],
+) -> Result<(Vec<BackupAccount>, BuildReport)> {
+    let mut ids = HashSet::new();
+    let mut accounts = Vec::with_capacity(device.len());
+    let mut report = BuildReport::default();
+    for d in device {
+        if !ids.insert(d.id.as_str()) {
+            return Err(Error::new(
+                ErrorCode::DuplicateAccount,
+                format!("the account id {:?} is used twice", d.id),
+            ));
+        }
+        let display_name = match &d.issuer {
+            Some(issuer) => format!("{issuer}: {}", d.name),
+            None => d.name.clone(),
+        };
+        let mut dropped = Vec::new();
+        if d.token.is_some() && !d.excluded_by_policy {
+            dropped.push("token");
+        }
+        let outcome = if d.excluded_by_policy {
+            BuildOutcome::ExcludedByPolicy
+        } else if d.account_type.bears_codes() {
+            let secret = d.secret.clone().ok_or_else(|| {
+                Error::invalid_secret(format!(
+                    "account {:?} ({}) has no secret to back up",
+                    d.id, d.account_type
+                ))
+            })?;
+            accounts.push(BackupAccount {
+                id: d.id.clone(),
+                account_type: d.account_type,
+                issuer: d.issuer.clone(),
+                name: d.name.clone(),
+                otp: Some(OtpKey {
+                    secret,
+                    params: d.params,
+                }),
+            });
+            BuildOutcome::WithCodes
+        } else {
+            if d.secret.is_some() {
+                dropped.push("secret");
+            }
+            if d.issuer.is_some() {
+                dropped.push("issuer");
+            }
+            accounts.push(BackupAccount {
+                id: d.id.clone(),
+                account_type: d.account_type,
+                issuer: None,
+                name: d.name.clone(),
+                otp: None,
+            });
+            BuildOutcome::Placeholder
+        };
+        report.entries.push(BuildEntry {
+            id: d.id.clone(),
+            account_type: d.account_type,
+            display_name,
+            outcome,
+            dropped,
+        });
+    }
+    Ok((accounts, report))
+}

@@ -1,0 +1,404 @@
+//! The keys a container is sealed to and opened with (`spec/container.md`, "Recipients"):
+//! a recovery-account key (symmetric, `A256KW`), a recovery key pair (EC P-256,
+//! `ECDH-ES+A256KW`) or a passphrase (`PBES2-HS512+A256KW`).
+
+use std::fmt;
+
+use data_encoding::BASE64URL_NOPAD;
+use josekit::jwk::alg::ec::EcCurve;
+use josekit::jwk::Jwk;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::limits::{MAX_KID_BYTES, P2C_MIN};
+use crate::error::{Error, ErrorCode, Result};
+
+/// The key-management algorithms of the allow-list (REQ-CONTAINER-020).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyAlgorithm {
+    /// AES-256 key wrap with the recovery-account key.
+    A256Kw,
+    /// ECDH-ES on P-256 with AES-256 key wrap, to a recovery key pair.
+    EcdhEsA256Kw,
+    /// PBKDF2-HMAC-SHA-512 from a passphrase with AES-256 key wrap.
+    Pbes2Hs512A256Kw,
+}
+
+impl KeyAlgorithm {
+    /// The JOSE name (`alg` value).
+    pub const fn name(self) -> &'static str {
+        match self {
+            KeyAlgorithm::A256Kw => "A256KW",
+            KeyAlgorithm::EcdhEsA256Kw => "ECDH-ES+A256KW",
+            KeyAlgorithm::Pbes2Hs512A256Kw => "PBES2-HS512+A256KW",
+        }
+    }
+
+    /// Reads an `alg` value; anything off the allow-list is `algorithm_not_allowed`.
+    pub fn from_name(name: &str) -> Result<KeyAlgorithm> {
+        [
+            KeyAlgorithm::A256Kw,
+            KeyAlgorithm::EcdhEsA256Kw,
+            KeyAlgorithm::Pbes2Hs512A256Kw,
+        ]
+        .into_iter()
+        .find(|a| a.name() == name)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("key algorithm {name:?} is not allowed (A256KW, ECDH-ES+A256KW, PBES2-HS512+A256KW)"),
+            )
+        })
+    }
+}
+
+#[derive(Clone)]
+enum Material {
+    Symmetric(Zeroizing<[u8; 32]>),
+    EcPrivate(Jwk),
+    EcPublic(Jwk),
+}
+
+/// A recovery key: a 256-bit symmetric key or an EC P-256 key (pair or public part), with
+/// its key id. `Debug` shows the kind and id only.
+#[derive(Clone)]
+pub struct RecoveryKey {
+    kid: String,
+    material: Material,
+}
+
+impl RecoveryKey {
+    /// A new random 256-bit key for `A256KW`, its kid its RFC 7638 thumbprint.
+    pub fn generate_symmetric() -> RecoveryKey {
+        let mut key = Zeroizing::new([0u8; 32]);
+        key.copy_from_slice(&josekit::util::random_bytes(32));
+        let kid = thumbprint(&[("k", &BASE64URL_NOPAD.encode(&*key)), ("kty", "oct")]);
+        RecoveryKey {
+            kid,
+            material: Material::Symmetric(key),
+        }
+    }
+
+    /// A new EC P-256 key pair for `ECDH-ES+A256KW`, its kid its RFC 7638 thumbprint.
+    pub fn generate_ec() -> Result<RecoveryKey> {
+        let mut jwk = Jwk::generate_ec_key(EcCurve::P256)
+            .map_err(|e| Error::malformed(format!("EC key generation failed: {e}")))?;
+        let kid = ec_thumbprint(&jwk)?;
+        jwk.set_key_id(kid.clone());
+        jwk.set_key_use("enc");
+        jwk.set_algorithm(KeyAlgorithm::EcdhEsA256Kw.name());
+        Ok(RecoveryKey {
+            kid,
+            material: Material::EcPrivate(jwk),
+        })
+    }
+
+    /// Reads a JWK (RFC 7517): `kty` `oct` with a 32-byte `k`, or `kty` `EC` with `crv`
+    /// `P-256`, 32-byte `x` and `y` and optionally a 32-byte `d`. An `alg` member, if
+    /// present, must match; `use`, if present, must be `enc`. Without `kid` the key's RFC
+    /// 7638 thumbprint is its kid. Problems are `invalid_parameter` (or `malformed` for text
+    /// that is not a JSON object).
+    pub fn from_jwk_json(text: &[u8]) -> Result<RecoveryKey> {
+        let map: Map<String, Value> = serde_json::from_slice(text)
+            .map_err(|e| Error::malformed(format!("the key is not a JSON object (JWK): {e}")))?;
+        let string = |name: &str| -> Result<Option<&str>> {
+            match map.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(_) => Err(Error::invalid_parameter(format!(
+                    "the key's {name:?} must be a string"
+                ))),
+            }
+        };
+        if let Some(key_use) = string("use")? {
+            if key_use != "enc" {
+                return Err(Error::invalid_parameter(format!(
+                    "the key's \"use\" is {key_use:?}; a recovery key is for \"enc\""
+                )));
+            }
+        }
+        let given_kid = string("kid")?.map(str::to_owned);
+        let (material, algorithm, thumb) = match string("kty")? {
+            Some("oct") => {
+                let k = string("k")?
+                    .ok_or_else(|| Error::invalid_parameter("an oct key needs \"k\""))?;
+                let bytes = Zeroizing::new(decode_exact("k", k, 32)?);
+                let mut key = Zeroizing::new([0u8; 32]);
+                key.copy_from_slice(&bytes);
+                let thumb = thumbprint(&[("k", k), ("kty", "oct")]);
+                (Material::Symmetric(key), KeyAlgorithm::A256Kw, thumb)
+            }
+            Some("EC") => {
+                if string("crv")? != Some("P-256") {
+                    return Err(Error::invalid_parameter(
+                        "an EC recovery key must use crv P-256",
+                    ));
+                }
+                for name in ["x", "y"] {
+                    let v = string(name)?.ok_or_else(|| {
+                        Error::invalid_parameter(format!("an EC key needs {name:?}"))
+                    })?;
+                    decode_exact(name, v, 32)?;
+                }
+                let private = match string("d")? {
+                    Some(d) => {
+                        Zeroizing::new(decode_exact("d", d, 32)?);
+                        true
+                    }
+                    None => false,
+                };
+                let jwk = Jwk::from_map(map.clone()).map_err(|e| {
+                    Error::invalid_parameter(format!("the EC key is not usable: {e}"))
+                })?;
+                let thumb = ec_thumbprint(&jwk)?;
+                let material = if private {
+                    Material::EcPrivate(jwk)
+                } else {
+                    Material::EcPublic(jwk)
+                };
+                (material, KeyAlgorithm::EcdhEsA256Kw, thumb)
+            }
+            Some(other) => {
+                return Err(Error::invalid_parameter(format!(
+                    "key type {other:?} is not a recovery key (oct or EC)"
+                )))
+            }
+            None => return Err(Error::invalid_parameter("the key has no \"kty\"")),
+        };
+        if let Some(alg) = string("alg")? {
+            if alg != algorithm.name() {
+                return Err(Error::invalid_parameter(format!(
+                    "the key says alg {alg:?} but a {} key is used with {}",
+                    map["kty"],
+                    algorithm.name()
+                )));
+            }
+        }
+        let kid = given_kid.unwrap_or(thumb);
+        check_kid(&kid)?;
+        Ok(RecoveryKey { kid, material })
+    }
+
+    /// The JWK text of this key, private parts included (wiped on drop).
+    pub fn to_jwk_json(&self) -> Zeroizing<String> {
+        let map: Map<String, Value> = match &self.material {
+            Material::Symmetric(key) => {
+                let k = Zeroizing::new(BASE64URL_NOPAD.encode(&**key));
+                let mut m = Map::new();
+                m.insert("kty".into(), "oct".into());
+                m.insert("kid".into(), self.kid.clone().into());
+                m.insert("use".into(), "enc".into());
+                m.insert("alg".into(), KeyAlgorithm::A256Kw.name().into());
+                m.insert("k".into(), k.as_str().into());
+                m
+            }
+            Material::EcPrivate(jwk) | Material::EcPublic(jwk) => jwk.as_ref().clone(),
+        };
+        Zeroizing::new(serde_json::to_string_pretty(&map).unwrap_or_default())
+    }
+
+    /// The public JWK text of an EC key (what a device needs to seal to it); `None` for a
+    /// symmetric key, which has no public part.
+    pub fn public_jwk_json(&self) -> Option<String> {
+        match &self.material {
+            Material::Symmetric(_) => None,
+            Material::EcPrivate(jwk) | Material::EcPublic(jwk) => {
+                let public = jwk.to_public_key().ok()?;
+                serde_json::to_string_pretty(public.as_ref()).ok()
+            }
+        }
+    }
+
+    /// The key id recipients are named by.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The key-management algorithm this key is used with.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self.material {
+            Material::Symmetric(_) => KeyAlgorithm::A256Kw,
+            _ => KeyAlgorithm::EcdhEsA256Kw,
+        }
+    }
+
+    /// True when this key can open containers (symmetric, or an EC key with its private part).
+    pub fn can_open(&self) -> bool {
+        !matches!(self.material, Material::EcPublic(_))
+    }
+
+    pub(super) fn encrypter(&self) -> Result<Box<dyn josekit::jwe::JweEncrypter>> {
+        let fail = |e: josekit::JoseError| Error::invalid_parameter(format!("unusable key: {e}"));
+        Ok(match &self.material {
+            Material::Symmetric(key) => Box::new(
+                josekit::jwe::A256KW
+                    .encrypter_from_bytes(&**key)
+                    .map_err(fail)?,
+            ),
+            Material::EcPrivate(jwk) | Material::EcPublic(jwk) => {
+                let public = jwk.to_public_key().map_err(fail)?;
+                Box::new(
+                    josekit::jwe::ECDH_ES_A256KW
+                        .encrypter_from_jwk(&public)
+                        .map_err(fail)?,
+                )
+            }
+        })
+    }
+
+    pub(super) fn decrypter(&self) -> Result<Box<dyn josekit::jwe::JweDecrypter>> {
+        let fail = |e: josekit::JoseError| Error::invalid_parameter(format!("unusable key: {e}"));
+        Ok(match &self.material {
+            Material::Symmetric(key) => Box::new(
+                josekit::jwe::A256KW
+                    .decrypter_from_bytes(&**key)
+                    .map_err(fail)?,
+            ),
+            Material::EcPrivate(jwk) => Box::new(
+                josekit::jwe::ECDH_ES_A256KW
+                    .decrypter_from_jwk(jwk)
+                    .map_err(fail)?,
+            ),
+            Material::EcPublic(_) => {
+                return Err(Error::invalid_parameter(
+                    "this EC key has no private part (\"d\"): it can seal but not open",
+                ))
+            }
+        })
+    }
+}
+
+impl fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.material {
+            Material::Symmetric(_) => "symmetric",
+            Material::EcPrivate(_) => "ec-private",
+            Material::EcPublic(_) => "ec-public",
+        };
+        write!(f, "RecoveryKey({kind}, kid {:?})", self.kid)
+    }
+}
+
+/// An offline recovery passphrase, with the PBKDF2 iteration count used when sealing.
+/// Wiped on drop; `Debug` shows the iteration count only.
+#[derive(Clone)]
+pub struct Passphrase {
+    bytes: Zeroizing<Vec<u8>>,
+    iterations: u32,
+}
+
+/// The kid of the passphrase recipient.
+pub const PASSPHRASE_KID: &str = "passphrase";
+
+impl Passphrase {
+    /// A passphrase from its bytes (one trailing newline, as files end, is removed), sealed
+    /// with [`P2C_MIN`] iterations unless [`Passphrase::with_iterations`] says otherwise.
+    /// An empty passphrase is `invalid_parameter`.
+    pub fn new(bytes: &[u8]) -> Result<Passphrase> {
+        let trimmed = bytes
+            .strip_suffix(b"\n")
+            .map(|b| b.strip_suffix(b"\r").unwrap_or(b))
+            .unwrap_or(bytes);
+        if trimmed.is_empty() {
+            return Err(Error::invalid_parameter("the passphrase is empty"));
+        }
+        Ok(Passphrase {
+            bytes: Zeroizing::new(trimmed.to_vec()),
+            iterations: P2C_MIN,
+        })
+    }
+
+    /// The same passphrase sealing with `iterations` PBKDF2 rounds (`p2c`).
+    pub fn with_iterations(mut self, iterations: u32) -> Passphrase {
+        self.iterations = iterations;
+        self
+    }
+
+    /// The PBKDF2 iteration count used when sealing.
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    pub(super) fn expose(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Passphrase(<redacted>, {} iterations)", self.iterations)
+    }
+}
+
+/// What a container is sealed to, or opened with.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A recovery key (symmetric or EC).
+    Key(RecoveryKey),
+    /// A recovery passphrase.
+    Passphrase(Passphrase),
+}
+
+impl Credential {
+    /// The kid of the recipient this credential makes or opens.
+    pub fn kid(&self) -> &str {
+        match self {
+            Credential::Key(k) => k.kid(),
+            Credential::Passphrase(_) => PASSPHRASE_KID,
+        }
+    }
+
+    /// The key-management algorithm of this credential.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self {
+            Credential::Key(k) => k.algorithm(),
+            Credential::Passphrase(_) => KeyAlgorithm::Pbes2Hs512A256Kw,
+        }
+    }
+}
+
+/// REQ-CONTAINER-023: a kid is 1 to 128 bytes without control characters.
+pub(super) fn check_kid(kid: &str) -> Result<()> {
+    if kid.is_empty() || kid.len() > MAX_KID_BYTES || kid.chars().any(char::is_control) {
+        return Err(Error::malformed(format!(
+            "a kid must be 1 to {MAX_KID_BYTES} bytes without control characters"
+        )));
+    }
+    Ok(())
+}
+
+fn decode_exact(name: &str, text: &str, len: usize) -> Result<Vec<u8>> {
+    match BASE64URL_NOPAD.decode(text.as_bytes()) {
+        Ok(bytes) if bytes.len() == len => Ok(bytes),
+        _ => Err(Error::invalid_parameter(format!(
+            "the key's {name:?} must be {len} bytes in unpadded base64url"
+        ))),
+    }
+}
+
+/// RFC 7638 thumbprint: SHA-256 of the required members in lexicographic order, no spaces.
+fn thumbprint(members: &[(&str, &str)]) -> String {
+    let body: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::from(*k), Value::from(*v)))
+        .collect();
+    let canonical = Zeroizing::new(format!("{{{}}}", body.join(",")));
+    BASE64URL_NOPAD.encode(&Sha256::digest(canonical.as_bytes()))
+}
+
+fn ec_thumbprint(jwk: &Jwk) -> Result<String> {
+    let get = |name: &str| {
+        jwk.parameter(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::invalid_parameter(format!("an EC key needs {name:?}")))
+    };
+    let (crv, x, y) = (get("crv")?, get("x")?, get("y")?);
+    Ok(thumbprint(&[
+        ("crv", &crv),
+        ("kty", "EC"),
+        ("x", &x),
+        ("y", &y),
+    ]))
+}

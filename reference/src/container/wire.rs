@@ -1,0 +1,398 @@
+//! The container's JSON form (JWE General JSON Serialization, RFC 7516 section 7.2.1) and
+//! every check `spec/container.md` makes before a key is touched, in the spec's order.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use data_encoding::BASE64URL_NOPAD;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::keys::{check_kid, KeyAlgorithm};
+use super::limits::{
+    MAX_CONTAINER_BYTES, MAX_PROTECTED_HEADER_BYTES, MAX_RECIPIENTS, P2C_MAX, P2C_MIN, P2S_BYTES,
+};
+use crate::error::{Error, ErrorCode, Result};
+use crate::payload::{BackupMeta, Platform, FORMAT_VERSION};
+
+/// The `typ` of every ABF container.
+pub const TYP: &str = "abf+jwe";
+/// The `cty` of every ABF container: the payload's media type.
+pub const CTY: &str = "abf-payload+json";
+/// The only content encryption allowed.
+pub const ENC: &str = "A256GCM";
+
+/// A container that passed every check that needs no key.
+pub(super) struct Parsed {
+    /// The protected header exactly as sent: it is the AAD of the content encryption.
+    pub protected_b64: String,
+    pub meta: BackupMeta,
+    pub recipients: Vec<ParsedRecipient>,
+    pub iv: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub tag: Vec<u8>,
+    /// The base64url text of iv, ciphertext and tag, kept to write the container back
+    /// unchanged when only recipients change.
+    pub iv_b64: String,
+    pub ciphertext_b64: String,
+    pub tag_b64: String,
+}
+
+/// One recipient that passed its checks.
+pub(super) struct ParsedRecipient {
+    pub alg: KeyAlgorithm,
+    pub kid: String,
+    pub p2c: Option<u32>,
+    /// The recipient header as sent (the members josekit needs to unwrap).
+    pub header: Map<String, Value>,
+    pub encrypted_key: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireContainer {
+    protected: String,
+    recipients: Vec<WireRecipient>,
+    iv: String,
+    ciphertext: String,
+    tag: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireRecipient {
+    header: StrictMap,
+    encrypted_key: String,
+}
+
+/// A JSON object whose member names must be unique (RFC 7515 section 4 lets a reader
+/// reject duplicates; ABF requires it).
+struct StrictMap(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for StrictMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<StrictMap, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrictMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<StrictMap, A::Error> {
+                let mut map = Map::new();
+                while let Some((k, v)) = m.next_entry::<String, Value>()? {
+                    if map.contains_key(&k) {
+                        return Err(de::Error::custom(format!("duplicate member {k:?}")));
+                    }
+                    map.insert(k, v);
+                }
+                Ok(StrictMap(map))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The container as written: protected header, recipients, iv, ciphertext, tag.
+#[derive(Serialize)]
+pub(super) struct OutContainer<'a> {
+    pub protected: &'a str,
+    pub recipients: Vec<OutRecipient>,
+    pub iv: &'a str,
+    pub ciphertext: &'a str,
+    pub tag: &'a str,
+}
+
+/// One recipient as written.
+#[derive(Serialize)]
+pub(super) struct OutRecipient {
+    pub header: Map<String, Value>,
+    pub encrypted_key: String,
+}
+
+/// The protected header as written, members in this order.
+#[derive(Serialize)]
+pub(super) struct OutProtected<'a> {
+    pub typ: &'a str,
+    pub cty: &'a str,
+    pub enc: &'a str,
+    pub abf_version: u64,
+    pub platform: &'a str,
+    pub backup_id: &'a str,
+    pub generation: u64,
+    pub created: u64,
+}
+
+/// REQ-CONTAINER-001 to REQ-CONTAINER-032: everything that can be checked without a key.
+pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
+    if container.len() > MAX_CONTAINER_BYTES {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!(
+                "the container is {} bytes; at most {MAX_CONTAINER_BYTES} are accepted",
+                container.len()
+            ),
+        ));
+    }
+    let wire: WireContainer = serde_json::from_slice(container)
+        .map_err(|e| Error::malformed(format!("container: {e}")))?;
+    if wire.recipients.is_empty() {
+        return Err(Error::malformed("the container has no recipients"));
+    }
+    if wire.recipients.len() > MAX_RECIPIENTS {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!(
+                "the container has {} recipients; at most {MAX_RECIPIENTS} are accepted",
+                wire.recipients.len()
+            ),
+        ));
+    }
+    let meta = parse_protected(&wire.protected)?;
+    let mut kids = HashSet::new();
+    let mut recipients = Vec::with_capacity(wire.recipients.len());
+    for (index, r) in wire.recipients.into_iter().enumerate() {
+        let parsed = parse_recipient(r)
+            .map_err(|e| Error::new(e.code(), format!("recipients[{index}]: {}", e.message())))?;
+        if !kids.insert(parsed.kid.clone()) {
+            return Err(Error::malformed(format!(
+                "recipients[{index}]: the kid {:?} is used twice",
+                parsed.kid
+            )));
+        }
+        recipients.push(parsed);
+    }
+    let passphrases = recipients
+        .iter()
+        .filter(|r| r.alg == KeyAlgorithm::Pbes2Hs512A256Kw)
+        .count();
+    if passphrases > 1 {
+        return Err(Error::malformed(
+            "a container has at most one passphrase recipient",
+        ));
+    }
+    let iv = decode_exact("iv", &wire.iv, Some(12))?;
+    let ciphertext = decode_exact("ciphertext", &wire.ciphertext, None)?;
+    let tag = decode_exact("tag", &wire.tag, Some(16))?;
+    Ok(Parsed {
+        protected_b64: wire.protected,
+        meta,
+        recipients,
+        iv,
+        ciphertext,
+        tag,
+        iv_b64: wire.iv,
+        ciphertext_b64: wire.ciphertext,
+        tag_b64: wire.tag,
+    })
+}
+
+/// REQ-CONTAINER-010 to REQ-CONTAINER-016.
+fn parse_protected(b64: &str) -> Result<BackupMeta> {
+    if b64.len() > MAX_PROTECTED_HEADER_BYTES.div_ceil(3) * 4 {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"),
+        ));
+    }
+    let bytes = BASE64URL_NOPAD
+        .decode(b64.as_bytes())
+        .map_err(|_| Error::malformed("the protected header is not unpadded base64url"))?;
+    if bytes.len() > MAX_PROTECTED_HEADER_BYTES {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"),
+        ));
+    }
+    let StrictMap(h) = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::malformed(format!("protected header: {e}")))?;
+    match h.get("abf_version").map(Value::as_u64) {
+        None => return Err(Error::malformed("the protected header has no abf_version")),
+        Some(None) => return Err(Error::malformed("abf_version must be a non-negative integer")),
+        Some(Some(v)) if v != FORMAT_VERSION => {
+            return Err(Error::new(
+                ErrorCode::UnsupportedVersion,
+                format!("container format version {v} is not supported (this implementation reads version {FORMAT_VERSION})"),
+            ))
+        }
+        Some(Some(_)) => {}
+    }
+    if h.contains_key("zip") {
+        return Err(Error::new(
+            ErrorCode::AlgorithmNotAllowed,
+            "compression (\"zip\") is not allowed",
+        ));
+    }
+    match h.get("enc") {
+        None => return Err(Error::malformed("the protected header has no enc")),
+        Some(Value::String(enc)) if enc == ENC => {}
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("content encryption {other} is not allowed (only {ENC})"),
+            ))
+        }
+    }
+    const MEMBERS: [&str; 8] = [
+        "typ",
+        "cty",
+        "enc",
+        "abf_version",
+        "platform",
+        "backup_id",
+        "generation",
+        "created",
+    ];
+    if let Some(extra) = h.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
+        return Err(Error::malformed(format!(
+            "the protected header must not have {extra:?}"
+        )));
+    }
+    let text = |name: &str| -> Result<&str> {
+        h.get(name).and_then(Value::as_str).ok_or_else(|| {
+            Error::malformed(format!("the protected header needs a string {name:?}"))
+        })
+    };
+    let number = |name: &str| -> Result<u64> {
+        h.get(name).and_then(Value::as_u64).ok_or_else(|| {
+            Error::malformed(format!(
+                "the protected header needs a non-negative integer {name:?}"
+            ))
+        })
+    };
+    if text("typ")? != TYP {
+        return Err(Error::malformed(format!("typ must be {TYP:?}")));
+    }
+    if text("cty")? != CTY {
+        return Err(Error::malformed(format!("cty must be {CTY:?}")));
+    }
+    let meta = BackupMeta {
+        platform: Platform::from_name(text("platform")?)?,
+        backup_id: text("backup_id")?.to_string(),
+        generation: number("generation")?,
+        created: number("created")?,
+    };
+    meta.check()?;
+    Ok(meta)
+}
+
+/// REQ-CONTAINER-020 to REQ-CONTAINER-027.
+fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
+    let StrictMap(h) = r.header;
+    if h.contains_key("zip") {
+        return Err(Error::new(
+            ErrorCode::AlgorithmNotAllowed,
+            "compression (\"zip\") is not allowed",
+        ));
+    }
+    let alg = match h.get("alg") {
+        Some(Value::String(name)) => KeyAlgorithm::from_name(name)?,
+        Some(_) => return Err(Error::malformed("alg must be a string")),
+        None => return Err(Error::malformed("the recipient header has no alg")),
+    };
+    let allowed: &[&str] = match alg {
+        KeyAlgorithm::A256Kw => &["alg", "kid"],
+        KeyAlgorithm::EcdhEsA256Kw => &["alg", "kid", "epk"],
+        KeyAlgorithm::Pbes2Hs512A256Kw => &["alg", "kid", "p2s", "p2c"],
+    };
+    if let Some(extra) = h.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(Error::malformed(format!(
+            "a {} recipient header must not have {extra:?}",
+            alg.name()
+        )));
+    }
+    let kid = match h.get("kid") {
+        Some(Value::String(kid)) => kid.clone(),
+        _ => return Err(Error::malformed("the recipient header needs a string kid")),
+    };
+    check_kid(&kid)?;
+    let mut p2c = None;
+    match alg {
+        KeyAlgorithm::Pbes2Hs512A256Kw => {
+            let count = match h.get("p2c") {
+                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n,
+                _ => return Err(Error::malformed("p2c must be an integer")),
+            };
+            match count.as_u64().and_then(|c| u32::try_from(c).ok()) {
+                Some(c) if (P2C_MIN..=P2C_MAX).contains(&c) => p2c = Some(c),
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::KdfParamsOutOfRange,
+                        format!("p2c {count} is outside {P2C_MIN} to {P2C_MAX}"),
+                    ))
+                }
+            }
+            let salt = match h.get("p2s") {
+                Some(Value::String(s)) => BASE64URL_NOPAD
+                    .decode(s.as_bytes())
+                    .map_err(|_| Error::malformed("p2s is not unpadded base64url"))?,
+                _ => return Err(Error::malformed("p2s must be a string")),
+            };
+            if !P2S_BYTES.contains(&salt.len()) {
+                return Err(Error::new(
+                    ErrorCode::KdfParamsOutOfRange,
+                    format!(
+                        "p2s is {} bytes; {} to {} are accepted",
+                        salt.len(),
+                        P2S_BYTES.start(),
+                        P2S_BYTES.end()
+                    ),
+                ));
+            }
+        }
+        KeyAlgorithm::EcdhEsA256Kw => check_epk(h.get("epk"))?,
+        KeyAlgorithm::A256Kw => {}
+    }
+    // Every allowed algorithm wraps a 32-byte key with AES key wrap: 40 bytes.
+    let encrypted_key = decode_exact("encrypted_key", &r.encrypted_key, Some(40))?;
+    Ok(ParsedRecipient {
+        alg,
+        kid,
+        p2c,
+        header: h,
+        encrypted_key,
+    })
+}
+
+/// REQ-CONTAINER-026: the ephemeral key is exactly an EC P-256 public key.
+fn check_epk(epk: Option<&Value>) -> Result<()> {
+    let epk = match epk {
+        Some(Value::Object(m)) => m,
+        _ => {
+            return Err(Error::malformed(
+                "an ECDH-ES+A256KW recipient needs an epk object",
+            ))
+        }
+    };
+    let ok = epk.len() == 4
+        && epk.get("kty") == Some(&Value::from("EC"))
+        && epk.get("crv") == Some(&Value::from("P-256"))
+        && ["x", "y"].iter().all(|c| {
+            epk.get(*c)
+                .and_then(Value::as_str)
+                .and_then(|s| BASE64URL_NOPAD.decode(s.as_bytes()).ok())
+                .is_some_and(|b| b.len() == 32)
+        });
+    if !ok {
+        return Err(Error::malformed(
+            "epk must be {kty: EC, crv: P-256, x, y} with 32-byte coordinates",
+        ));
+    }
+    Ok(())
+}
+
+fn decode_exact(name: &str, text: &str, len: Option<usize>) -> Result<Vec<u8>> {
+    let bytes = BASE64URL_NOPAD
+        .decode(text.as_bytes())
+        .map_err(|_| Error::malformed(format!("{name} is not unpadded base64url")))?;
+    match len {
+        Some(n) if bytes.len() != n => Err(Error::malformed(format!(
+            "{name} is {} bytes; it must be {n}",
+            bytes.len()
+        ))),
+        _ => Ok(bytes),
+    }
+}

@@ -1,0 +1,452 @@
+//! The backup payload (`spec/payload.md`): the UTF-8 JSON document a container encrypts,
+//! with its platform, backup id, generation, creation time and accounts. Parsed into typed
+//! values directly, with every rule checked in the order the spec gives.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::account::{
+    check_id, check_issuer, check_length, check_name, check_no_controls, AccountType,
+    BackupAccount, CodeParams, OtpKey,
+};
+use crate::error::{Error, ErrorCode, Result};
+use crate::otp::Digits;
+use crate::secret::Secret;
+
+/// The payload format version this implementation reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+/// The most accounts one backup may hold (REQ-PAYLOAD-006).
+pub const MAX_ACCOUNTS: usize = 100_000;
+/// The longest backup id, in bytes (REQ-PAYLOAD-004).
+pub const MAX_BACKUP_ID_BYTES: usize = 64;
+
+/// The platform a backup was made on; it restores only on the same one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Platform {
+    /// Apple iOS.
+    Ios,
+    /// Google Android.
+    Android,
+}
+
+impl Platform {
+    /// `ios` or `android`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Platform::Ios => "ios",
+            Platform::Android => "android",
+        }
+    }
+
+    /// Reads `ios` or `android`; anything else is `invalid_parameter`.
+    pub fn from_name(name: &str) -> Result<Platform> {
+        match name {
+            "ios" => Ok(Platform::Ios),
+            "android" => Ok(Platform::Android),
+            _ => Err(Error::invalid_parameter(format!(
+                "platform {name:?} is not ios or android"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What identifies one backup generation; the container's protected header repeats it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BackupMeta {
+    /// The platform the backup was made on.
+    pub platform: Platform,
+    /// The backup's id, the same for all its generations (a UUID is recommended).
+    pub backup_id: String,
+    /// The generation, 1 for the first backup, one more for every change.
+    pub generation: u64,
+    /// When this generation was made, in Unix seconds.
+    pub created: u64,
+}
+
+impl BackupMeta {
+    /// REQ-PAYLOAD-004 and REQ-PAYLOAD-005.
+    pub fn check(&self) -> Result<()> {
+        if self.backup_id.is_empty() {
+            return Err(Error::invalid_parameter("the backup id must not be empty"));
+        }
+        check_length("backup id", &self.backup_id, MAX_BACKUP_ID_BYTES)?;
+        check_no_controls("backup id", &self.backup_id)?;
+        if self.generation == 0 {
+            return Err(Error::invalid_parameter(
+                "the generation must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A decrypted backup: its identity and its accounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payload {
+    /// Platform, backup id, generation, creation time.
+    pub meta: BackupMeta,
+    /// The accounts, in backup order.
+    pub accounts: Vec<BackupAccount>,
+}
+
+impl Payload {
+    /// Checks every rule of `spec/payload.md` on typed values (what a writer must check
+    /// before sealing).
+    pub fn check(&self) -> Result<()> {
+        self.meta.check()?;
+        check_count(self.accounts.len())?;
+        let mut ids = HashSet::with_capacity(self.accounts.len());
+        for (index, account) in self.accounts.iter().enumerate() {
+            account.check().map_err(|e| in_account(index, e))?;
+            if !ids.insert(account.id.as_str()) {
+                return Err(in_account(index, duplicate(&account.id)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses and checks a payload (REQ-PAYLOAD-001 to REQ-PAYLOAD-020).
+    pub fn from_json(bytes: &[u8]) -> Result<Payload> {
+        let wire: WirePayload = match serde_json::from_slice(bytes) {
+            Ok(wire) => wire,
+            Err(e) => return Err(version_error(bytes).unwrap_or_else(|| malformed_json(&e))),
+        };
+        if wire.version != FORMAT_VERSION {
+            return Err(unsupported_version(wire.version));
+        }
+        let meta = BackupMeta {
+            platform: Platform::from_name(&wire.platform)?,
+            backup_id: wire.backup_id,
+            generation: wire.generation,
+            created: wire.created,
+        };
+        meta.check()?;
+        check_count(wire.accounts.len())?;
+        let mut ids = HashSet::with_capacity(wire.accounts.len());
+        let mut accounts = Vec::with_capacity(wire.accounts.len());
+        for (index, w) in wire.accounts.into_iter().enumerate() {
+            let account = w.into_account().map_err(|e| in_account(index, e))?;
+            if !ids.insert(account.id.clone()) {
+                return Err(in_account(index, duplicate(&account.id)));
+            }
+            accounts.push(account);
+        }
+        Ok(Payload { meta, accounts })
+    }
+
+    /// The payload as JSON (REQ-PAYLOAD-030). The bytes hold secrets, so they are wiped on
+    /// drop. Call [`Payload::check`] first: this writes what it is given.
+    pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        self.write_json(true, false)
+    }
+
+    /// The payload as indented JSON for people, with every secret replaced by
+    /// `"<redacted>"` unless `reveal_secrets`.
+    pub fn to_display_json(&self, reveal_secrets: bool) -> Zeroizing<Vec<u8>> {
+        self.write_json(reveal_secrets, true)
+    }
+
+    fn write_json(&self, with_secrets: bool, pretty: bool) -> Zeroizing<Vec<u8>> {
+        let accounts: Vec<SerAccount<'_>> = self
+            .accounts
+            .iter()
+            .map(|a| SerAccount {
+                id: &a.id,
+                account_type: a.account_type.as_str(),
+                issuer: a.issuer.as_deref(),
+                name: &a.name,
+                secret: a.otp.as_ref().map(|k| {
+                    if with_secrets {
+                        k.secret.to_base32()
+                    } else {
+                        Zeroizing::new("<redacted>".to_string())
+                    }
+                }),
+                algorithm: a.otp.as_ref().map(|k| k.params.algorithm.name()),
+                digits: a.otp.as_ref().map(|k| k.params.digits.get()),
+                period: a.otp.as_ref().map(|k| k.params.period),
+            })
+            .collect();
+        let doc = SerPayload {
+            version: FORMAT_VERSION,
+            platform: self.meta.platform.as_str(),
+            backup_id: &self.meta.backup_id,
+            generation: self.meta.generation,
+            created: self.meta.created,
+            accounts,
+        };
+        // Sized up front so that growing the buffer does not leave copies of secrets behind.
+        let estimate = 256
+            + self
+                .accounts
+                .iter()
+                .map(|a| {
+                    160 + a.id.len()
+                        + 6 * (a.name.len() + a.issuer.as_ref().map_or(0, String::len))
+                        + 210
+                })
+                .sum::<usize>();
+        let mut out = Zeroizing::new(Vec::with_capacity(estimate));
+        // Serializing plain data into a Vec cannot fail.
+        let _ = if pretty {
+            serde_json::to_writer_pretty(&mut *out, &doc)
+        } else {
+            serde_json::to_writer(&mut *out, &doc)
+        };
+        out
+    }
+}
+
+fn check_count(n: usize) -> Result<()> {
+    if n > MAX_ACCOUNTS {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("the backup holds {n} accounts; at most {MAX_ACCOUNTS} are accepted"),
+        ));
+    }
+    Ok(())
+}
+
+fn in_account(index: usize, e: Error) -> Error {
+    Error::new(e.code(), format!("accounts[{index}]: {}", e.message()))
+}
+
+fn duplicate(id: &str) -> Error {
+    Error::new(
+        ErrorCode::DuplicateAccount,
+        format!("the account id {id:?} appears twice"),
+    )
+}
+
+fn unsupported_version(version: u64) -> Error {
+    Error::new(
+        ErrorCode::UnsupportedVersion,
+        format!("payload version {version} is not supported (this implementation reads version {FORMAT_VERSION})"),
+    )
+}
+
+fn malformed_json(e: &serde_json::Error) -> Error {
+    Error::malformed(format!("payload: {e}"))
+}
+
+/// REQ-PAYLOAD-002: a payload that does not parse as version 1 but says it is another
+/// version is `unsupported_version`, not `malformed`.
+fn version_error(bytes: &[u8]) -> Option<Error> {
+    #[derive(Deserialize)]
+    struct Probe {
+        version: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).ok()?;
+    match probe.version?.as_u64() {
+        Some(v) if v != FORMAT_VERSION => Some(unsupported_version(v)),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePayload {
+    version: u64,
+    platform: String,
+    backup_id: String,
+    generation: u64,
+    created: u64,
+    accounts: Vec<WireAccount>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireAccount {
+    id: String,
+    #[serde(rename = "type")]
+    account_type: String,
+    #[serde(default)]
+    issuer: Option<String>,
+    name: String,
+    #[serde(default, deserialize_with = "present")]
+    secret: Option<FieldValue>,
+    #[serde(default, deserialize_with = "present")]
+    token: Option<FieldValue>,
+    #[serde(default)]
+    algorithm: Option<String>,
+    #[serde(default)]
+    digits: Option<u64>,
+    #[serde(default)]
+    period: Option<u64>,
+}
+
+impl WireAccount {
+    /// REQ-PAYLOAD-010 to REQ-PAYLOAD-016, in that order.
+    fn into_account(self) -> Result<BackupAccount> {
+        check_id(&self.id)?;
+        let account_type = AccountType::from_name(&self.account_type)?;
+        let otp_text = if account_type.bears_codes() {
+            if self.token.is_some() {
+                return Err(Error::malformed(
+                    "a backup carries TOTP secrets and names only: \"token\" is not allowed",
+                ));
+            }
+            if self.algorithm.is_none() || self.digits.is_none() || self.period.is_none() {
+                return Err(Error::malformed(format!(
+                    "a {account_type} account must have algorithm, digits and period"
+                )));
+            }
+            match self.secret {
+                Some(FieldValue::Text(text)) => text,
+                Some(FieldValue::Other) => {
+                    return Err(Error::malformed("\"secret\" must be a string"))
+                }
+                None => {
+                    return Err(Error::invalid_secret(format!(
+                        "a {account_type} account must have a secret"
+                    )))
+                }
+            }
+        } else {
+            if self.secret.is_some() || self.token.is_some() {
+                return Err(Error::new(
+                    ErrorCode::SecretInPlaceholder,
+                    format!(
+                        "a {account_type} account is a placeholder (name only) and must not carry a secret or token"
+                    ),
+                ));
+            }
+            if self.issuer.is_some()
+                || self.algorithm.is_some()
+                || self.digits.is_some()
+                || self.period.is_some()
+            {
+                return Err(Error::malformed(format!(
+                    "a {account_type} placeholder carries id, type and name only"
+                )));
+            }
+            Zeroizing::new(String::new())
+        };
+        if let Some(issuer) = &self.issuer {
+            check_issuer(issuer)?;
+        }
+        check_name("account name", &self.name)?;
+        let otp = if account_type.bears_codes() {
+            let secret = Secret::from_base32(&otp_text)?;
+            let params = CodeParams {
+                algorithm: self.algorithm.as_deref().unwrap_or_default().parse()?,
+                digits: Digits::new(self.digits.unwrap_or_default())?,
+                period: self.period.unwrap_or_default(),
+            };
+            params.check()?;
+            Some(OtpKey { secret, params })
+        } else {
+            None
+        };
+        Ok(BackupAccount {
+            id: self.id,
+            account_type,
+            issuer: self.issuer,
+            name: self.name,
+            otp,
+        })
+    }
+}
+
+/// A member whose presence matters whatever its value: a string (kept, wiped on drop) or
+/// anything else (skipped). `null` counts as present.
+enum FieldValue {
+    Text(Zeroizing<String>),
+    Other,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<FieldValue>, D::Error> {
+    FieldValue::deserialize(d).map(Some)
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<FieldValue, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Text(Zeroizing::new(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Text(Zeroizing::new(v)))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<FieldValue, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<FieldValue, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(FieldValue::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<FieldValue, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(FieldValue::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Serialize)]
+struct SerPayload<'a> {
+    version: u64,
+    platform: &'a str,
+    backup_id: &'a str,
+    generation: u64,
+    created: u64,
+    accounts: Vec<SerAccount<'a>>,
+}
+
+#[derive(Serialize)]
+struct SerAccount<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    account_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<Zeroizing<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    algorithm: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digits: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,242 @@
+use super::*;
+use crate::otp::Algorithm;
+
+const SECRET: &str = "JBSWY3DPEHPK3PXP";
+
+fn doc(accounts: &str) -> String {
+    format!(
+        r#"{{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":[{accounts}]}}"#
+    )
+}
+
+fn totp(id: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","type":"totp","issuer":"GitHub","name":"alice","secret":"{SECRET}","algorithm":"SHA1","digits":6,"period":30}}"#
+    )
+}
+
+fn code(json: &str) -> ErrorCode {
+    match Payload::from_json(json.as_bytes()) {
+        Ok(p) => panic!("accepted: {p:?}"),
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn parses_every_account_type() {
+    let json = doc(&format!(
+        r#"{},{{"id":"m","type":"msa_totp","name":"bob@outlook.com","secret":"{SECRET}","algorithm":"sha256","digits":8,"period":60}},
+           {{"id":"p","type":"msa_passwordless","name":"carol@outlook.com"}},
+           {{"id":"w","type":"work_school","name":"dave@contoso.com"}}"#,
+        totp("t")
+    ));
+    let p = Payload::from_json(json.as_bytes()).unwrap();
+    assert_eq!(p.meta.platform, Platform::Ios);
+    assert_eq!(p.meta.generation, 3);
+    assert_eq!(p.accounts.len(), 4);
+    let m = &p.accounts[1];
+    assert_eq!(m.account_type, AccountType::MsaTotp);
+    let key = m.otp.as_ref().unwrap();
+    assert_eq!(key.params.algorithm, Algorithm::Sha256);
+    assert_eq!(key.params.digits, Digits::EIGHT);
+    assert!(p.accounts[2].is_placeholder() && p.accounts[2].otp.is_none());
+    assert!(p.accounts[3].is_placeholder());
+}
+
+#[test]
+fn written_json_parses_back_to_the_same_payload() {
+    let json = doc(&format!(
+        r#"{},{{"id":"w","type":"work_school","name":"dave@contoso.com"}}"#,
+        totp("t")
+    ));
+    let p = Payload::from_json(json.as_bytes()).unwrap();
+    let again = Payload::from_json(&p.to_json()).unwrap();
+    assert_eq!(again, p);
+}
+
+#[test]
+fn display_json_redacts_secrets_unless_asked() {
+    let p = Payload::from_json(doc(&totp("t")).as_bytes()).unwrap();
+    let shown = String::from_utf8(p.to_display_json(false).to_vec()).unwrap();
+    assert!(shown.contains("\"secret\": \"<redacted>\""), "{shown}");
+    assert!(!shown.contains(SECRET));
+    let revealed = String::from_utf8(p.to_display_json(true).to_vec()).unwrap();
+    assert!(revealed.contains(SECRET));
+}
+
+#[test]
+fn placeholders_with_a_secret_or_token_are_refused() {
+    for extra in [
+        format!(r#","secret":"{SECRET}""#),
+        r#","secret":null"#.to_string(),
+        r#","secret":"""#.to_string(),
+        r#","secret":{"k":1}"#.to_string(),
+        r#","token":"eyJhbGciOi""#.to_string(),
+    ] {
+        for t in ["msa_passwordless", "work_school"] {
+            let json = doc(&format!(
+                r#"{{"id":"p","type":"{t}","name":"carol"{extra}}}"#
+            ));
+            assert_eq!(code(&json), ErrorCode::SecretInPlaceholder, "{t} {extra}");
+        }
+    }
+}
+
+#[test]
+fn placeholders_carry_the_name_only() {
+    for extra in [
+        r#","issuer":"Contoso""#,
+        r#","digits":6"#,
+        r#","period":30"#,
+        r#","algorithm":"SHA1""#,
+    ] {
+        let json = doc(&format!(
+            r#"{{"id":"p","type":"work_school","name":"carol"{extra}}}"#
+        ));
+        assert_eq!(code(&json), ErrorCode::Malformed, "{extra}");
+    }
+}
+
+#[test]
+fn credentials_other_than_totp_secrets_are_not_valid() {
+    let with = |member: &str| {
+        doc(&format!(
+            r#"{{"id":"t","type":"totp","name":"alice","secret":"{SECRET}","algorithm":"SHA1","digits":6,"period":30,{member}}}"#
+        ))
+    };
+    for member in [
+        r#""password":"hunter2""#,
+        r#""token":"x""#,
+        r#""refresh_token":"x""#,
+        r#""cookie":"x""#,
+    ] {
+        assert_eq!(code(&with(member)), ErrorCode::Malformed, "{member}");
+    }
+    // Unknown top-level members too.
+    let json = doc(&totp("t")).replacen('{', r#"{"passwords":[],"#, 1);
+    assert_eq!(code(&json), ErrorCode::Malformed);
+}
+
+#[test]
+fn version_is_checked_first() {
+    assert_eq!(
+        code(&doc(&totp("t")).replace(r#""version":1"#, r#""version":2"#)),
+        ErrorCode::UnsupportedVersion
+    );
+    // A future version with members this version does not know is still unsupported_version.
+    let future = r#"{"version":2,"platform":"ios","new_member":true,"accounts":"elsewhere"}"#;
+    assert_eq!(code(future), ErrorCode::UnsupportedVersion);
+    assert_eq!(code(r#"{"version":"1"}"#), ErrorCode::Malformed);
+    assert_eq!(code("not json"), ErrorCode::Malformed);
+    assert_eq!(code(""), ErrorCode::Malformed);
+}
+
+#[test]
+fn rule_violations_have_their_codes() {
+    let cases = [
+        (
+            doc(&format!("{},{}", totp("t"), totp("t"))),
+            ErrorCode::DuplicateAccount,
+        ),
+        (
+            doc(&totp("t")).replace("\"ios\"", "\"windows\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"generation\":3", "\"generation\":0"),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"b-1\"", "\"\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"b-1\"", &format!("\"{}\"", "b".repeat(65))),
+            ErrorCode::TooLarge,
+        ),
+        (doc(&totp("")), ErrorCode::InvalidParameter),
+        (doc(&totp(&"i".repeat(65))), ErrorCode::TooLarge),
+        (
+            doc(&totp("t")).replace("\"totp\"", "\"hotp\""),
+            ErrorCode::UnsupportedAccountType,
+        ),
+        (
+            doc(&totp("t")).replace("\"digits\":6", "\"digits\":9"),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"digits\":6", "\"digits\":\"6\""),
+            ErrorCode::Malformed,
+        ),
+        (
+            doc(&totp("t")).replace("\"period\":30", "\"period\":0"),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"SHA1\"", "\"MD5\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace(",\"period\":30", ""),
+            ErrorCode::Malformed,
+        ),
+        (
+            doc(&totp("t")).replace(SECRET, "JBSWY3DPEHPK3PX1"),
+            ErrorCode::InvalidSecret,
+        ),
+        (
+            doc(&totp("t")).replace(SECRET, "MZXW6YTBOI"),
+            ErrorCode::InvalidSecret,
+        ),
+        (
+            doc(&totp("t")).replace(&format!(",\"secret\":\"{SECRET}\""), ""),
+            ErrorCode::InvalidSecret,
+        ),
+        (
+            doc(&totp("t")).replace(&format!("\"{SECRET}\""), "42"),
+            ErrorCode::Malformed,
+        ),
+        (
+            doc(&totp("t")).replace("\"GitHub\"", "\"Git:Hub\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"alice\"", "\" alice\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"alice\"", "\"al\\u0000ice\""),
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            doc(&totp("t")).replace("\"alice\"", &format!("\"{}\"", "a".repeat(257))),
+            ErrorCode::TooLarge,
+        ),
+        (
+            doc(&totp("t")).replace("\"alice\",", "\"alice\",\"name\":\"bob\","),
+            ErrorCode::Malformed,
+        ),
+    ];
+    for (json, want) in cases {
+        assert_eq!(code(&json), want, "{json}");
+    }
+}
+
+#[test]
+fn too_many_accounts_is_too_large() {
+    let one = r#"{"id":"x","type":"work_school","name":"n"}"#;
+    let many = vec![one; MAX_ACCOUNTS + 1].join(",");
+    assert_eq!(code(&doc(&many)), ErrorCode::TooLarge);
+}
+
+#[test]
+fn errors_name_the_account_and_never_the_secret() {
+    let json = doc(&format!(
+        "{},{}",
+        totp("a"),
+        totp("b").replace(SECRET, "JBSWY3DPEHPK3PX1")
+    ));
+    let e = Payload::from_json(json.as_bytes()).unwrap_err();
+    assert!(e.message().starts_with("accounts[1]: "), "{e}");
+    assert!(!e.to_string().contains("JBSWY3DP"), "{e}");
+}
