@@ -233,7 +233,7 @@ impl RecoveryKey {
         Ok(match &self.material {
             Material::Symmetric(key) => Box::new(
                 josekit::jwe::A256KW
-                    .encrypter_from_bytes(&**key)
+                    .encrypter_from_bytes(key.as_slice())
                     .map_err(fail)?,
             ),
             Material::EcPrivate(jwk) | Material::EcPublic(jwk) => {
@@ -252,7 +252,7 @@ impl RecoveryKey {
         Ok(match &self.material {
             Material::Symmetric(key) => Box::new(
                 josekit::jwe::A256KW
-                    .decrypter_from_bytes(&**key)
+                    .decrypter_from_bytes(key.as_slice())
                     .map_err(fail)?,
             ),
             Material::EcPrivate(jwk) => Box::new(
