@@ -19,6 +19,11 @@ struct Cli {
 enum Command {
     /// Print the one-time code of a secret or an otpauth:// URI.
     Code(cmd::code::CodeArgs),
+    /// Make a new recovery key (JWK).
+    Keygen(cmd::keygen::KeygenArgs),
+    /// Make, inspect and open encrypted backups.
+    #[command(subcommand)]
+    Backup(cmd::backup::BackupCommand),
 }
 
 fn main() -> ExitCode {
@@ -27,7 +32,9 @@ fn main() -> ExitCode {
         Err(e) => return cmd::usage_error(e),
     };
     let result = match cli.command {
-        Command::Code(args) => cmd::code::run(&args),
+        Command::Code(args) => cmd::code::run(&args).map_err(cmd::Failure::from),
+        Command::Keygen(args) => cmd::keygen::run(&args),
+        Command::Backup(command) => cmd::backup::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,10 +1,47 @@
 //! The subcommands of `authbackup`, one module each, and what they share.
 
+pub mod backup;
 pub mod code;
+pub mod files;
+pub mod keygen;
 
+use std::fmt;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
+
+/// Why a command failed: an ABF error (shown with its stable code) or a file problem.
+#[derive(Debug)]
+pub enum Failure {
+    /// An error of the format, with its stable code.
+    Abf(authbackup::Error),
+    /// A file that could not be read or written.
+    File(files::FileError),
+}
+
+impl From<authbackup::Error> for Failure {
+    fn from(e: authbackup::Error) -> Failure {
+        Failure::Abf(e)
+    }
+}
+
+impl From<files::FileError> for Failure {
+    fn from(e: files::FileError) -> Failure {
+        Failure::File(e)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Abf(e) => write!(f, "{e}"),
+            Failure::File(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// What every command returns.
+pub type Outcome = Result<(), Failure>;
 
 /// Reports a command-line usage problem as one line on stderr (exit status 2); help and
 /// version requests print as clap renders them (exit status 0).

@@ -205,7 +205,10 @@ impl RecoveryKey {
             Material::Symmetric(_) => None,
             Material::EcPrivate(jwk) | Material::EcPublic(jwk) => {
                 let public = jwk.to_public_key().ok()?;
-                serde_json::to_string_pretty(public.as_ref()).ok()
+                let mut map: Map<String, Value> = public.into();
+                map.insert("kid".into(), self.kid.clone().into());
+                map.insert("alg".into(), KeyAlgorithm::EcdhEsA256Kw.name().into());
+                serde_json::to_string_pretty(&map).ok()
             }
         }
     }

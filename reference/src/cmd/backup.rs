@@ -1,0 +1,215 @@
+//! `authbackup backup ...`: make, read and open encrypted backups, and change who can open
+//! them.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use authbackup::account::{build_backup_accounts, DeviceAccount};
+use authbackup::container::{
+    self, limits::MAX_CONTAINER_BYTES, Credential, Passphrase, RecoveryKey,
+};
+use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::Error;
+use clap::{ArgGroup, Args, Subcommand};
+
+use super::files::{read_limited, write_private, Existing};
+use super::Outcome;
+
+/// The largest key, passphrase or accounts file read, in bytes.
+const MAX_SMALL_FILE: usize = 64 * 1024;
+
+/// `authbackup backup` subcommands.
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// Build an encrypted backup from a device accounts file.
+    Create(CreateArgs),
+    /// Show a backup's headers (platform, generation, recipients...) without any key.
+    Inspect(InspectArgs),
+    /// Decrypt a backup and print its payload (secrets redacted unless asked).
+    Open(OpenArgs),
+    /// Let another key or passphrase open a backup, without re-encrypting it.
+    AddRecipient(AddRecipientArgs),
+    /// Stop a key or passphrase from opening a backup, without re-encrypting it.
+    RemoveRecipient(RemoveRecipientArgs),
+}
+
+/// Arguments of `backup create`.
+#[derive(Args)]
+#[command(group(ArgGroup::new("recipient").required(true).multiple(true).args(["key", "passphrase_file"])))]
+pub struct CreateArgs {
+    /// The device accounts file (see reference/examples/README.md).
+    #[arg(long, value_name = "FILE")]
+    accounts: PathBuf,
+    /// The platform the backup is made on: it will restore only there.
+    #[arg(long, value_parser = ["ios", "android"])]
+    platform: String,
+    /// A recovery key (JWK file) that can open the backup; repeat for several.
+    #[arg(long, value_name = "JWK")]
+    key: Vec<PathBuf>,
+    /// A file holding an offline recovery passphrase that can open the backup too.
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Where to write the backup.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+}
+
+/// Arguments of `backup inspect`.
+#[derive(Args)]
+pub struct InspectArgs {
+    /// The backup file.
+    file: PathBuf,
+}
+
+/// How to unlock a backup: a key file or a passphrase file.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub struct Unlock {
+    /// A recovery key (JWK file) that is a recipient of the backup.
+    #[arg(long, value_name = "JWK")]
+    key: Option<PathBuf>,
+    /// A file holding the backup's recovery passphrase.
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+}
+
+/// Arguments of `backup open`.
+#[derive(Args)]
+pub struct OpenArgs {
+    /// The backup file.
+    file: PathBuf,
+    #[command(flatten)]
+    unlock: Unlock,
+    /// Print secrets instead of "<redacted>".
+    #[arg(long)]
+    reveal_secrets: bool,
+}
+
+/// Arguments of `backup add-recipient`.
+#[derive(Args)]
+#[command(group(ArgGroup::new("new").required(true).args(["new_key", "new_passphrase_file"])))]
+pub struct AddRecipientArgs {
+    /// The backup file.
+    file: PathBuf,
+    #[command(flatten)]
+    unlock: Unlock,
+    /// The recovery key (JWK file; a public EC key is enough) to add.
+    #[arg(long, value_name = "JWK")]
+    new_key: Option<PathBuf>,
+    /// A file holding a recovery passphrase to add.
+    #[arg(long, value_name = "FILE")]
+    new_passphrase_file: Option<PathBuf>,
+    /// Where to write the result (may be the same file: it is replaced atomically).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+}
+
+/// Arguments of `backup remove-recipient`.
+#[derive(Args)]
+pub struct RemoveRecipientArgs {
+    /// The backup file.
+    file: PathBuf,
+    /// The kid of the recipient to remove (as `backup inspect` shows it).
+    #[arg(long)]
+    kid: String,
+    /// Where to write the result (may be the same file: it is replaced atomically).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+}
+
+/// Runs one `backup` subcommand.
+pub fn run(command: &BackupCommand) -> Outcome {
+    match command {
+        BackupCommand::Create(a) => create(a),
+        BackupCommand::Inspect(a) => {
+            let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
+            println!("{}", container::inspect(&bytes)?);
+            Ok(())
+        }
+        BackupCommand::Open(a) => {
+            let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
+            let opened = container::open(&bytes, &unlock(&a.unlock)?)?;
+            let json = opened.payload.to_display_json(a.reveal_secrets);
+            println!("{}", String::from_utf8_lossy(&json));
+            Ok(())
+        }
+        BackupCommand::AddRecipient(a) => {
+            let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
+            let new = match (&a.new_key, &a.new_passphrase_file) {
+                (Some(path), _) => Credential::Key(read_key(path)?),
+                (None, Some(path)) => Credential::Passphrase(read_passphrase(path)?),
+                (None, None) => return Err(Error::invalid_parameter("no recipient to add").into()),
+            };
+            let out = container::add_recipient(&bytes, &unlock(&a.unlock)?, &new)?;
+            write_private(&a.output, &out, Existing::Replace)?;
+            eprintln!("added recipient {} to {}", new.kid(), a.output.display());
+            Ok(())
+        }
+        BackupCommand::RemoveRecipient(a) => {
+            let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
+            let out = container::remove_recipient(&bytes, &a.kid)?;
+            write_private(&a.output, &out, Existing::Replace)?;
+            eprintln!("removed recipient {} from {}", a.kid, a.output.display());
+            Ok(())
+        }
+    }
+}
+
+fn create(args: &CreateArgs) -> Outcome {
+    let accounts_file = read_limited(&args.accounts, MAX_CONTAINER_BYTES)?;
+    let device = DeviceAccount::list_from_json(&accounts_file)?;
+    let mut recipients = Vec::new();
+    for path in &args.key {
+        recipients.push(Credential::Key(read_key(path)?));
+    }
+    if let Some(path) = &args.passphrase_file {
+        recipients.push(Credential::Passphrase(read_passphrase(path)?));
+    }
+    let (accounts, report) = build_backup_accounts(&device)?;
+    let created = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| Error::invalid_parameter("the system clock is set before 1970"))?;
+    let payload = Payload {
+        meta: BackupMeta {
+            platform: Platform::from_name(&args.platform)?,
+            backup_id: uuid::Uuid::new_v4().to_string(),
+            generation: 1,
+            created,
+        },
+        accounts,
+    };
+    let sealed = container::seal(&payload, &recipients)?;
+    write_private(&args.output, &sealed, Existing::Replace)?;
+    println!("{report}");
+    println!(
+        "wrote {} ({} bytes): {} backup {}, generation 1, {} recipient(s)",
+        args.output.display(),
+        sealed.len(),
+        payload.meta.platform,
+        payload.meta.backup_id,
+        recipients.len()
+    );
+    Ok(())
+}
+
+fn unlock(u: &Unlock) -> Result<Credential, super::Failure> {
+    Ok(match (&u.key, &u.passphrase_file) {
+        (Some(path), _) => Credential::Key(read_key(path)?),
+        (None, Some(path)) => Credential::Passphrase(read_passphrase(path)?),
+        (None, None) => {
+            return Err(Error::invalid_parameter("give --key or --passphrase-file").into())
+        }
+    })
+}
+
+fn read_key(path: &Path) -> Result<RecoveryKey, super::Failure> {
+    let text = read_limited(path, MAX_SMALL_FILE)?;
+    RecoveryKey::from_jwk_json(&text)
+        .map_err(|e| Error::new(e.code(), format!("{}: {}", path.display(), e.message())).into())
+}
+
+fn read_passphrase(path: &Path) -> Result<Passphrase, super::Failure> {
+    let bytes = read_limited(path, MAX_SMALL_FILE)?;
+    Ok(Passphrase::new(&bytes)?)
+}
