@@ -104,14 +104,7 @@ fn create_then_open_gives_back_what_each_type_allows() {
         ],
     ];
     for unlock in unlocks {
-        let mut args = vec![
-            "backup",
-            "open",
-            &f.dir.join("backup.abf").to_str().unwrap().to_owned(),
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
+        let mut args = vec!["backup".to_string(), "open".into(), f.path("backup.abf")];
         args.extend(unlock.clone());
         args.push("--reveal-secrets".into());
         let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
