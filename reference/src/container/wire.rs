@@ -126,7 +126,7 @@ pub(super) struct OutProtected<'a> {
     pub created: u64,
 }
 
-/// REQ-CONTAINER-001 to REQ-CONTAINER-032: everything that can be checked without a key.
+/// REQ-CONTAINER-001 to REQ-CONTAINER-028: everything that can be checked without a key.
 pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
     if container.len() > MAX_CONTAINER_BYTES {
         return Err(Error::new(
@@ -269,11 +269,14 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
     if text("cty")? != CTY {
         return Err(Error::malformed(format!("cty must be {CTY:?}")));
     }
+    // REQ-CONTAINER-016: every JSON type first, then the values' rules.
+    let (platform, backup_id) = (text("platform")?, text("backup_id")?);
+    let (generation, created) = (number("generation")?, number("created")?);
     let meta = BackupMeta {
-        platform: Platform::from_name(text("platform")?)?,
-        backup_id: text("backup_id")?.to_string(),
-        generation: number("generation")?,
-        created: number("created")?,
+        platform: Platform::from_name(platform)?,
+        backup_id: backup_id.to_string(),
+        generation,
+        created,
     };
     meta.check()?;
     Ok(meta)
