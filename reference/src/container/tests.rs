@@ -546,3 +546,96 @@ proptest! {
         let _ = open(&bytes, &key());
     }
 }
+
+/// The message a user sees for each refused container, pinned so a change is reviewed.
+#[test]
+fn refusal_messages() {
+    let k = key();
+    let pass = passphrase();
+    let sealed = seal(&payload(2, Platform::Ios), &[k.clone(), pass.clone()]).unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "alg none",
+            edited(&sealed, |v| {
+                v["recipients"][0]["header"]["alg"] = "none".into()
+            }),
+        ),
+        (
+            "alg dir",
+            edited(&sealed, |v| {
+                v["recipients"][0]["header"]["alg"] = "dir".into()
+            }),
+        ),
+        (
+            "alg RSA1_5",
+            edited(&sealed, |v| {
+                v["recipients"][0]["header"]["alg"] = "RSA1_5".into()
+            }),
+        ),
+        (
+            "zip in protected header",
+            with_protected(&sealed, |h| {
+                h.insert("zip".into(), "DEF".into());
+            }),
+        ),
+        (
+            "enc A128GCM",
+            with_protected(&sealed, |h| {
+                h.insert("enc".into(), "A128GCM".into());
+            }),
+        ),
+        (
+            "p2c 1000",
+            edited(&sealed, |v| {
+                v["recipients"][1]["header"]["p2c"] = 1000.into()
+            }),
+        ),
+        (
+            "p2c 2^31",
+            edited(&sealed, |v| {
+                v["recipients"][1]["header"]["p2c"] = (1u64 << 31).into()
+            }),
+        ),
+        (
+            "encrypted key of 6 bytes",
+            edited(&sealed, |v| {
+                v["recipients"][0]["encrypted_key"] = "AAAAAAAA".into()
+            }),
+        ),
+        (
+            "platform edited",
+            with_protected(&sealed, |h| {
+                h.insert("platform".into(), "android".into());
+            }),
+        ),
+        (
+            "version 2",
+            with_protected(&sealed, |h| {
+                h.insert("abf_version".into(), 2.into());
+            }),
+        ),
+        ("truncated", sealed[..sealed.len() - 10].to_vec()),
+        (
+            "unknown recipient member",
+            edited(&sealed, |v| {
+                v["recipients"][0]["header"]["x5u"] = "https://example.com".into()
+            }),
+        ),
+        (
+            "kid in protected header",
+            with_protected(&sealed, |h| {
+                h.insert("kid".into(), "k".into());
+            }),
+        ),
+    ];
+    let mut report = String::new();
+    for (what, c) in cases {
+        let e = open(&c, &k).unwrap_err();
+        report.push_str(&format!("{what}: {e}\n"));
+    }
+    report.push_str(&format!(
+        "wrong key: {}\n",
+        open(&sealed, &key()).unwrap_err()
+    ));
+    insta::assert_snapshot!(report);
+}

@@ -303,7 +303,7 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
     };
     if let Some(extra) = h.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(Error::malformed(format!(
-            "a {} recipient header must not have {extra:?}",
+            "{} recipient headers must not have {extra:?}",
             alg.name()
         )));
     }
