@@ -130,6 +130,11 @@ impl Error {
         Error::new(ErrorCode::InvalidSecret, message)
     }
 
+    /// Shorthand for a [`ErrorCode::TooLarge`] error.
+    pub fn too_large(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::TooLarge, message)
+    }
+
     /// Shorthand for an [`ErrorCode::InvalidParameter`] error.
     pub fn invalid_parameter(message: impl Into<String>) -> Error {
         Error::new(ErrorCode::InvalidParameter, message)

@@ -14,7 +14,6 @@ use crate::account::{
     BackupAccount, CodeParams, OtpKey,
 };
 use crate::error::{Error, ErrorCode, Result};
-use crate::otp::Digits;
 use crate::secret::Secret;
 
 /// The payload format version this implementation reads and writes.
@@ -209,10 +208,9 @@ impl Payload {
 
 fn check_count(n: usize) -> Result<()> {
     if n > MAX_ACCOUNTS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("the backup holds {n} accounts; at most {MAX_ACCOUNTS} are accepted"),
-        ));
+        return Err(Error::too_large(format!(
+            "the backup holds {n} accounts; at most {MAX_ACCOUNTS} are accepted"
+        )));
     }
     Ok(())
 }
@@ -338,12 +336,9 @@ impl WireAccount {
         check_name("account name", &self.name)?;
         let otp = if account_type.bears_codes() {
             let secret = Secret::from_base32(&otp_text)?;
-            let params = CodeParams {
-                algorithm: self.algorithm.as_deref().unwrap_or_default().parse()?,
-                digits: Digits::new(self.digits.unwrap_or_default())?,
-                period: self.period.unwrap_or_default(),
-            };
-            params.check()?;
+            // All three are present here (REQ-PAYLOAD-014 checked it).
+            let params =
+                CodeParams::from_optional(self.algorithm.as_deref(), self.digits, self.period)?;
             Some(OtpKey { secret, params })
         } else {
             None

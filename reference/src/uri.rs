@@ -69,13 +69,10 @@ impl KeyUri {
     /// Parses a Key URI (REQ-URI-001 to REQ-URI-026).
     pub fn parse(text: &str) -> Result<KeyUri> {
         if text.len() > MAX_URI_BYTES {
-            return Err(Error::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "the URI is {} bytes; at most {MAX_URI_BYTES} are accepted",
-                    text.len()
-                ),
-            ));
+            return Err(Error::too_large(format!(
+                "the URI is {} bytes; at most {MAX_URI_BYTES} are accepted",
+                text.len()
+            )));
         }
         let rest = strip_prefix_ignore_case(text, "otpauth://")
             .ok_or_else(|| Error::malformed("a Key URI must start with otpauth://"))?;

@@ -9,7 +9,6 @@ use zeroize::Zeroizing;
 
 use super::{check_id, check_issuer, check_name, AccountType, CodeParams};
 use crate::error::{Error, ErrorCode, Result};
-use crate::otp::{Algorithm, Digits};
 use crate::secret::Secret;
 
 /// A sign-in token (or any other credential) a device keeps for an account. Backups never
@@ -147,18 +146,8 @@ impl DeviceAccount {
             Some(text) => Some(Secret::from_base32(text)?),
             None => None,
         };
-        let params = CodeParams {
-            algorithm: match &wire.algorithm {
-                Some(name) => name.parse()?,
-                None => Algorithm::Sha1,
-            },
-            digits: match wire.digits {
-                Some(n) => Digits::new(n)?,
-                None => Digits::SIX,
-            },
-            period: wire.period.unwrap_or(crate::otp::DEFAULT_PERIOD),
-        };
-        params.check()?;
+        let params =
+            CodeParams::from_optional(wire.algorithm.as_deref(), wire.digits, wire.period)?;
         Ok(DeviceAccount {
             id: wire.id,
             account_type,

@@ -99,6 +99,32 @@ impl Default for CodeParams {
 }
 
 impl CodeParams {
+    /// Reads an algorithm name, digit count and period, each optional with the defaults
+    /// SHA1, 6 and 30, and checks them in that order (`invalid_parameter`).
+    pub fn from_optional(
+        algorithm: Option<&str>,
+        digits: Option<u64>,
+        period: Option<u64>,
+    ) -> Result<CodeParams> {
+        let params = CodeParams {
+            algorithm: algorithm.map_or(Ok(Algorithm::Sha1), str::parse)?,
+            digits: digits.map_or(Ok(Digits::SIX), Digits::new)?,
+            period: period.unwrap_or(DEFAULT_PERIOD),
+        };
+        params.check()?;
+        Ok(params)
+    }
+
+    /// The TOTP parameters these stand for (T0 = 0).
+    pub fn totp_params(self) -> TotpParams {
+        TotpParams {
+            algorithm: self.algorithm,
+            digits: self.digits,
+            period: self.period,
+            t0: 0,
+        }
+    }
+
     /// Checks the period (the other fields are valid by construction).
     pub fn check(&self) -> Result<()> {
         if self.period == 0 {
@@ -120,15 +146,7 @@ pub struct OtpKey {
 impl OtpKey {
     /// A TOTP generator for this key.
     pub fn totp(&self) -> Result<Totp> {
-        Totp::new(
-            &self.secret,
-            TotpParams {
-                algorithm: self.params.algorithm,
-                digits: self.params.digits,
-                period: self.params.period,
-                t0: 0,
-            },
-        )
+        Totp::new(&self.secret, self.params.totp_params())
     }
 }
 

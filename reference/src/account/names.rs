@@ -1,7 +1,7 @@
 //! The rules every issuer, account name and account id follows (REQ-ACCOUNT-003,
 //! REQ-ACCOUNT-004, REQ-URI-020, REQ-URI-021), shared by payloads, device files and Key URIs.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 /// The longest issuer or account name, in UTF-8 bytes.
 pub const MAX_NAME_BYTES: usize = 256;
@@ -41,13 +41,10 @@ pub(crate) fn check_id(id: &str) -> Result<()> {
 /// `too_large` when `text` is longer than `max` bytes.
 pub(crate) fn check_length(what: &str, text: &str, max: usize) -> Result<()> {
     if text.len() > max {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "the {what} is {} bytes; at most {max} are accepted",
-                text.len()
-            ),
-        ));
+        return Err(Error::too_large(format!(
+            "the {what} is {} bytes; at most {max} are accepted",
+            text.len()
+        )));
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use authbackup::otp::{Algorithm, Digits, Totp, TotpParams, DEFAULT_PERIOD};
+use authbackup::account::CodeParams;
+use authbackup::otp::Totp;
 use authbackup::uri::{KeyUri, OtpKind};
 use authbackup::{Error, Result, Secret};
 use clap::{ArgGroup, Args};
@@ -36,20 +37,10 @@ pub struct CodeArgs {
 pub fn run(args: &CodeArgs) -> Result<()> {
     let code = match (&args.secret, &args.uri) {
         (Some(secret), _) => {
-            let params = TotpParams {
-                algorithm: match &args.algorithm {
-                    Some(name) => name.parse()?,
-                    None => Algorithm::Sha1,
-                },
-                digits: match args.digits {
-                    Some(n) => Digits::new(n)?,
-                    None => Digits::SIX,
-                },
-                period: args.period.unwrap_or(DEFAULT_PERIOD),
-                t0: 0,
-            };
+            let params =
+                CodeParams::from_optional(args.algorithm.as_deref(), args.digits, args.period)?;
             let secret = Secret::from_base32(secret)?;
-            Totp::new(&secret, params)?.code_at(time_or_now(args.time)?)?
+            Totp::new(&secret, params.totp_params())?.code_at(time_or_now(args.time)?)?
         }
         (None, Some(uri)) => {
             let key = KeyUri::parse(uri)?;

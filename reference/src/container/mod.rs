@@ -172,10 +172,9 @@ pub fn add_recipient(container: &[u8], opener: &Credential, new: &Credential) ->
         )));
     }
     if parsed.recipients.len() >= MAX_RECIPIENTS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("a container has at most {MAX_RECIPIENTS} recipients"),
-        ));
+        return Err(Error::too_large(format!(
+            "a container has at most {MAX_RECIPIENTS} recipients"
+        )));
     }
     if matches!(new, Credential::Passphrase(_))
         && parsed
@@ -242,10 +241,9 @@ fn check_recipients(recipients: &[Credential]) -> Result<()> {
         ));
     }
     if recipients.len() > MAX_RECIPIENTS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("a container has at most {MAX_RECIPIENTS} recipients"),
-        ));
+        return Err(Error::too_large(format!(
+            "a container has at most {MAX_RECIPIENTS} recipients"
+        )));
     }
     for (i, c) in recipients.iter().enumerate() {
         if recipients[..i].iter().any(|o| o.kid() == c.kid()) {
@@ -419,13 +417,10 @@ fn write_container(
     let bytes =
         serde_json::to_vec(&out).map_err(|e| Error::malformed(format!("container: {e}")))?;
     if bytes.len() > MAX_CONTAINER_BYTES {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "the container would be {} bytes; at most {MAX_CONTAINER_BYTES} are allowed",
-                bytes.len()
-            ),
-        ));
+        return Err(Error::too_large(format!(
+            "the container would be {} bytes; at most {MAX_CONTAINER_BYTES} are allowed",
+            bytes.len()
+        )));
     }
     Ok(bytes)
 }

@@ -129,13 +129,10 @@ pub(super) struct OutProtected<'a> {
 /// REQ-CONTAINER-001 to REQ-CONTAINER-028: everything that can be checked without a key.
 pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
     if container.len() > MAX_CONTAINER_BYTES {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "the container is {} bytes; at most {MAX_CONTAINER_BYTES} are accepted",
-                container.len()
-            ),
-        ));
+        return Err(Error::too_large(format!(
+            "the container is {} bytes; at most {MAX_CONTAINER_BYTES} are accepted",
+            container.len()
+        )));
     }
     let wire: WireContainer = serde_json::from_slice(container)
         .map_err(|e| Error::malformed(format!("container: {e}")))?;
@@ -143,13 +140,10 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
         return Err(Error::malformed("the container has no recipients"));
     }
     if wire.recipients.len() > MAX_RECIPIENTS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "the container has {} recipients; at most {MAX_RECIPIENTS} are accepted",
-                wire.recipients.len()
-            ),
-        ));
+        return Err(Error::too_large(format!(
+            "the container has {} recipients; at most {MAX_RECIPIENTS} are accepted",
+            wire.recipients.len()
+        )));
     }
     let meta = parse_protected(&wire.protected)?;
     let mut kids = HashSet::new();
@@ -193,19 +187,17 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
 /// REQ-CONTAINER-010 to REQ-CONTAINER-016.
 fn parse_protected(b64: &str) -> Result<BackupMeta> {
     if b64.len() > MAX_PROTECTED_HEADER_BYTES.div_ceil(3) * 4 {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"),
-        ));
+        return Err(Error::too_large(format!(
+            "the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"
+        )));
     }
     let bytes = BASE64URL_NOPAD
         .decode(b64.as_bytes())
         .map_err(|_| Error::malformed("the protected header is not unpadded base64url"))?;
     if bytes.len() > MAX_PROTECTED_HEADER_BYTES {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"),
-        ));
+        return Err(Error::too_large(format!(
+            "the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"
+        )));
     }
     let StrictMap(h) = serde_json::from_slice(&bytes)
         .map_err(|e| Error::malformed(format!("protected header: {e}")))?;

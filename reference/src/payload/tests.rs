@@ -1,5 +1,5 @@
 use super::*;
-use crate::otp::Algorithm;
+use crate::otp::{Algorithm, Digits};
 
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
 
