@@ -8,6 +8,7 @@
 //! - [`account`]: the account model and the per-type backup rules;
 //! - [`payload`]: the backup payload (JSON), parsed and checked;
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
+//! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -17,6 +18,7 @@ pub mod container;
 pub mod error;
 pub mod otp;
 pub mod payload;
+pub mod restore;
 pub mod secret;
 pub mod uri;
 

@@ -99,10 +99,7 @@ pub fn build_backup_accounts(
                 format!("the account id {:?} is used twice", d.id),
             ));
         }
-        let display_name = match &d.issuer {
-            Some(issuer) => format!("{issuer}: {}", d.name),
-            None => d.name.clone(),
-        };
+        let display_name = super::display_name(d.issuer.as_deref(), &d.name);
         let mut dropped = Vec::new();
         if d.token.is_some() && !d.excluded_by_policy {
             dropped.push("token");

@@ -34,6 +34,36 @@ impl fmt::Debug for Token {
     }
 }
 
+/// Whether an account on a device can produce codes now, or needs the user first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AccountState {
+    /// Usable: codes (or sign-in) work now.
+    #[default]
+    Ready,
+    /// Restored as a placeholder: the user must sign in again before it works.
+    ActionRequired,
+}
+
+impl AccountState {
+    /// `ready` or `action_required`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccountState::Ready => "ready",
+            AccountState::ActionRequired => "action_required",
+        }
+    }
+
+    fn from_name(name: &str) -> Result<AccountState> {
+        match name {
+            "ready" => Ok(AccountState::Ready),
+            "action_required" => Ok(AccountState::ActionRequired),
+            _ => Err(Error::invalid_parameter(format!(
+                "state {name:?} is not ready or action_required"
+            ))),
+        }
+    }
+}
+
 /// One account as a device holds it, before the backup rules are applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceAccount {
@@ -54,6 +84,8 @@ pub struct DeviceAccount {
     pub token: Option<Token>,
     /// An organisation policy keeps this account out of backups.
     pub excluded_by_policy: bool,
+    /// Ready, or waiting for the user to sign in again (a restored placeholder).
+    pub state: AccountState,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -83,6 +115,8 @@ struct WireAccount {
     token: Option<Zeroizing<String>>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     excluded_by_policy: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
 }
 
 impl DeviceAccount {
@@ -125,6 +159,7 @@ impl DeviceAccount {
                     period: Some(a.params.period),
                     token: a.token.as_ref().map(|t| t.0.clone()),
                     excluded_by_policy: a.excluded_by_policy,
+                    state: (a.state != AccountState::Ready).then(|| a.state.as_str().to_string()),
                 })
                 .collect(),
         };
@@ -148,6 +183,10 @@ impl DeviceAccount {
         };
         let params =
             CodeParams::from_optional(wire.algorithm.as_deref(), wire.digits, wire.period)?;
+        let state = match &wire.state {
+            Some(name) => AccountState::from_name(name)?,
+            None => AccountState::Ready,
+        };
         Ok(DeviceAccount {
             id: wire.id,
             account_type,
@@ -157,6 +196,7 @@ impl DeviceAccount {
             params,
             token: wire.token.map(Token),
             excluded_by_policy: wire.excluded_by_policy,
+            state,
         })
     }
 }

@@ -12,9 +12,17 @@ use crate::otp::{Algorithm, Digits, Totp, TotpParams, DEFAULT_PERIOD};
 use crate::secret::Secret;
 
 pub use build::{build_backup_accounts, BuildEntry, BuildOutcome, BuildReport};
-pub use device::{DeviceAccount, Token};
+pub use device::{AccountState, DeviceAccount, Token};
 pub(crate) use names::{check_id, check_issuer, check_length, check_name, check_no_controls};
 pub use names::{MAX_ID_BYTES, MAX_NAME_BYTES};
+
+/// How people see an account: `issuer: name`, or the name alone.
+pub fn display_name(issuer: Option<&str>, name: &str) -> String {
+    match issuer {
+        Some(issuer) => format!("{issuer}: {name}"),
+        None => name.to_string(),
+    }
+}
 
 /// The kind of an account, which decides what a backup keeps of it (REQ-ACCOUNT-001).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,6 +10,7 @@ fn device(id: &str, account_type: AccountType) -> DeviceAccount {
         params: CodeParams::default(),
         token: Some(Token::new("eyJ0eXAiOiJKV1QiLCJhbGciOi")),
         excluded_by_policy: false,
+        state: AccountState::Ready,
     }
 }
 

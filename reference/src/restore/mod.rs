@@ -1,0 +1,365 @@
+//! Restore (`spec/restore.md`): what a backup does to a device. [`plan`] decides, account by
+//! account, without touching anything; [`apply`] carries a plan out all or nothing, and
+//! refuses a plan made for another device state.
+
+mod matching;
+mod report;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::account::{display_name, AccountState, AccountType, BackupAccount, DeviceAccount};
+use crate::error::{Error, ErrorCode, Result};
+use crate::payload::{BackupMeta, Payload, Platform};
+
+pub use matching::{normalise, MatchKind};
+pub use report::RestoreReport;
+
+/// What happens when a backup account matches a device account with a different secret.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Policy {
+    /// Nothing on the device is ever overwritten: the backup's account is added beside it.
+    #[default]
+    KeepBoth,
+    /// The backup's account replaces the device's (the widely used app's behaviour); the
+    /// report names the entry replaced.
+    PreferBackup,
+    /// The device's account stays and the backup's is not restored.
+    PreferDevice,
+}
+
+impl Policy {
+    /// `keep-both`, `prefer-backup` or `prefer-device`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Policy::KeepBoth => "keep-both",
+            Policy::PreferBackup => "prefer-backup",
+            Policy::PreferDevice => "prefer-device",
+        }
+    }
+
+    /// Reads a policy name; anything else is `invalid_parameter`.
+    pub fn from_name(name: &str) -> Result<Policy> {
+        [Policy::KeepBoth, Policy::PreferBackup, Policy::PreferDevice]
+            .into_iter()
+            .find(|p| p.as_str() == name)
+            .ok_or_else(|| {
+                Error::invalid_parameter(format!(
+                    "policy {name:?} is not keep-both, prefer-backup or prefer-device"
+                ))
+            })
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A device account as the report names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRef {
+    /// Its id on the device.
+    pub id: String,
+    /// `issuer: name`, or the name.
+    pub display_name: String,
+}
+
+impl DeviceRef {
+    fn of(d: &DeviceAccount) -> DeviceRef {
+        DeviceRef {
+            id: d.id.clone(),
+            display_name: display_name(d.issuer.as_deref(), &d.name),
+        }
+    }
+}
+
+/// What restore does with one backup account (REQ-RESTORE-020 to REQ-RESTORE-024).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing on the device matched: the account is added.
+    Added,
+    /// The device already has it (the same secret, or the placeholder's account): nothing
+    /// changes.
+    AlreadyPresent {
+        /// The device's account.
+        device: DeviceRef,
+        /// How it matched.
+        matched_by: MatchKind,
+    },
+    /// `keep-both`: the device's account stays and the backup's is added beside it.
+    KeptBoth {
+        /// The device's account, unchanged.
+        device: DeviceRef,
+        /// How it matched.
+        matched_by: MatchKind,
+        /// The id the added account gets (the backup's, unless the device already uses it).
+        added_id: String,
+    },
+    /// `prefer-backup`: the backup's account replaces the device's.
+    Replaced {
+        /// The device's account that was replaced.
+        device: DeviceRef,
+        /// How it matched.
+        matched_by: MatchKind,
+    },
+    /// `prefer-device`: the device's account stays and the backup's is not restored.
+    DeviceKept {
+        /// The device's account, unchanged.
+        device: DeviceRef,
+        /// How it matched.
+        matched_by: MatchKind,
+    },
+}
+
+/// One line of a plan: a backup account and what happens to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountOutcome {
+    /// The account's id in the backup.
+    pub id: String,
+    /// Its type.
+    pub account_type: AccountType,
+    /// `issuer: name`, or the name.
+    pub display_name: String,
+    /// What restore does with it.
+    pub outcome: Outcome,
+    /// The state of the account the user will have: `ready` for code-bearing accounts,
+    /// `action_required` for placeholders (or the device's own state when the device's entry
+    /// is the one kept).
+    pub state: AccountState,
+}
+
+/// A decided restore: one outcome per backup account, the device accounts the backup does
+/// not touch, and the device state [`apply`] will produce.
+#[derive(Clone, Debug)]
+pub struct RestorePlan {
+    /// The policy the plan was made under.
+    pub policy: Policy,
+    /// The backup restored.
+    pub backup: BackupMeta,
+    /// One entry per backup account, in backup order.
+    pub outcomes: Vec<AccountOutcome>,
+    /// Device accounts no backup account matched: kept as they are.
+    pub untouched: Vec<DeviceRef>,
+    result: Vec<DeviceAccount>,
+    device_fingerprint: [u8; 32],
+    changes: bool,
+}
+
+impl RestorePlan {
+    /// True when applying the plan changes the device.
+    pub fn changes_device(&self) -> bool {
+        self.changes
+    }
+
+    /// The device's accounts as they will be after [`apply`].
+    pub fn resulting_device(&self) -> &[DeviceAccount] {
+        &self.result
+    }
+
+    /// The per-account report of this plan.
+    pub fn report(&self) -> RestoreReport<'_> {
+        RestoreReport::new(self)
+    }
+}
+
+/// Decides what restoring `backup` onto a device holding `device` does, under `policy`
+/// (REQ-RESTORE-001 to REQ-RESTORE-031). Touches nothing. A backup made on the other
+/// platform is `platform_mismatch`.
+pub fn plan(
+    device: &[DeviceAccount],
+    backup: &Payload,
+    device_platform: Platform,
+    policy: Policy,
+) -> Result<RestorePlan> {
+    if backup.meta.platform != device_platform {
+        return Err(Error::new(
+            ErrorCode::PlatformMismatch,
+            format!(
+                "this backup was made on {} and restores only on {}; this device is {}",
+                backup.meta.platform, backup.meta.platform, device_platform
+            ),
+        ));
+    }
+    let mut index = matching::DeviceIndex::new(device);
+    let mut result: Vec<Option<DeviceAccount>> = device.iter().cloned().map(Some).collect();
+    let mut added = Vec::new();
+    let mut ids: HashSet<String> = device.iter().map(|d| d.id.clone()).collect();
+    let mut outcomes = Vec::with_capacity(backup.accounts.len());
+    let mut changes = false;
+    let matches = index.match_all(&backup.accounts);
+    for (b, found) in backup.accounts.iter().zip(matches) {
+        let restored_state = if b.is_placeholder() {
+            AccountState::ActionRequired
+        } else {
+            AccountState::Ready
+        };
+        let (outcome, state) = match found {
+            None => {
+                let id = fresh_id(&mut ids, &backup.meta.backup_id, &b.id);
+                added.push(restored(b, id));
+                changes = true;
+                (Outcome::Added, restored_state)
+            }
+            Some((i, matched_by)) => {
+                let d = &device[i];
+                let device_ref = DeviceRef::of(d);
+                if matched_by == MatchKind::Secret || b.is_placeholder() {
+                    (
+                        Outcome::AlreadyPresent {
+                            device: device_ref,
+                            matched_by,
+                        },
+                        d.state,
+                    )
+                } else {
+                    match policy {
+                        Policy::KeepBoth => {
+                            let added_id = fresh_id(&mut ids, &backup.meta.backup_id, &b.id);
+                            added.push(restored(b, added_id.clone()));
+                            changes = true;
+                            let outcome = Outcome::KeptBoth {
+                                device: device_ref,
+                                matched_by,
+                                added_id,
+                            };
+                            (outcome, restored_state)
+                        }
+                        Policy::PreferBackup => {
+                            let id = if b.id == d.id {
+                                b.id.clone()
+                            } else {
+                                ids.remove(&d.id);
+                                fresh_id(&mut ids, &backup.meta.backup_id, &b.id)
+                            };
+                            result[i] = Some(restored(b, id));
+                            changes = true;
+                            (
+                                Outcome::Replaced {
+                                    device: device_ref,
+                                    matched_by,
+                                },
+                                restored_state,
+                            )
+                        }
+                        Policy::PreferDevice => (
+                            Outcome::DeviceKept {
+                                device: device_ref,
+                                matched_by,
+                            },
+                            d.state,
+                        ),
+                    }
+                }
+            }
+        };
+        outcomes.push(AccountOutcome {
+            id: b.id.clone(),
+            account_type: b.account_type,
+            display_name: display_name(b.issuer.as_deref(), &b.name),
+            outcome,
+            state,
+        });
+    }
+    let untouched = index.unmatched().map(DeviceRef::of).collect();
+    let mut result: Vec<DeviceAccount> = result.into_iter().flatten().collect();
+    result.extend(added);
+    Ok(RestorePlan {
+        policy,
+        backup: backup.meta.clone(),
+        outcomes,
+        untouched,
+        result,
+        device_fingerprint: fingerprint(device),
+        changes,
+    })
+}
+
+/// Carries out `plan` on `device`, all or nothing (REQ-RESTORE-040): returns the complete
+/// new device state, or an error and nothing. A plan made for a different device state is
+/// refused with `precondition_failed`; plan again.
+pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceAccount>> {
+    if fingerprint(device) != plan.device_fingerprint {
+        return Err(Error::new(
+            ErrorCode::PreconditionFailed,
+            "the device changed after this restore was planned; plan it again",
+        ));
+    }
+    Ok(plan.result.clone())
+}
+
+/// The account restore puts on the device for `b`, with id `id`.
+fn restored(b: &BackupAccount, id: String) -> DeviceAccount {
+    let (secret, params) = match &b.otp {
+        Some(key) => (Some(key.secret.clone()), key.params),
+        None => (None, Default::default()),
+    };
+    DeviceAccount {
+        id,
+        account_type: b.account_type,
+        issuer: b.issuer.clone(),
+        name: b.name.clone(),
+        secret,
+        params,
+        token: None,
+        excluded_by_policy: false,
+        state: if b.is_placeholder() {
+            AccountState::ActionRequired
+        } else {
+            AccountState::Ready
+        },
+    }
+}
+
+/// REQ-RESTORE-025: the backup's id when the device does not use it, otherwise
+/// `restored-` and 16 hex digits derived from the backup and account ids (then `-2`, `-3`,
+/// ... until unused).
+fn fresh_id(ids: &mut HashSet<String>, backup_id: &str, id: &str) -> String {
+    if ids.insert(id.to_string()) {
+        return id.to_string();
+    }
+    let digest = Sha256::new()
+        .chain_update(backup_id.as_bytes())
+        .chain_update([0])
+        .chain_update(id.as_bytes())
+        .finalize();
+    let base: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let base = format!("restored-{base}");
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while !ids.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    candidate
+}
+
+/// A digest of everything restore reads of a device, to tie a plan to the state it was
+/// made for.
+fn fingerprint(device: &[DeviceAccount]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    for d in device {
+        field(d.id.as_bytes());
+        field(d.account_type.as_str().as_bytes());
+        field(d.issuer.as_deref().unwrap_or("\u{0}").as_bytes());
+        field(d.name.as_bytes());
+        field(d.secret.as_ref().map_or(&[][..], |s| s.expose_bytes()));
+        field(d.params.algorithm.name().as_bytes());
+        field(&[d.params.digits.get()]);
+        field(&d.params.period.to_be_bytes());
+        field(d.token.as_ref().map_or(&[][..], |t| t.expose().as_bytes()));
+        field(&[u8::from(d.token.is_some()), u8::from(d.excluded_by_policy)]);
+        field(d.state.as_str().as_bytes());
+    }
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests;
