@@ -132,7 +132,7 @@ fn new_phone_with_hand_added_bank() -> Vec<DeviceAccount> {
         "hand-1",
         AccountType::Totp,
         Some("example bank"),
-        "Alice ",
+        "ALICE",
         Some(77),
     )]
 }
