@@ -9,6 +9,7 @@
 //! - [`payload`]: the backup payload (JSON), parsed and checked;
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
+//! - [`lifecycle`]: the backup state machine (pure: events in, effects out);
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -16,6 +17,7 @@
 pub mod account;
 pub mod container;
 pub mod error;
+pub mod lifecycle;
 pub mod otp;
 pub mod payload;
 pub mod restore;

@@ -24,7 +24,8 @@ pub const MAX_ACCOUNTS: usize = 100_000;
 pub const MAX_BACKUP_ID_BYTES: usize = 64;
 
 /// The platform a backup was made on; it restores only on the same one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Platform {
     /// Apple iOS.
     Ios,
