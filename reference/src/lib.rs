@@ -10,6 +10,7 @@
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
 //! - [`lifecycle`]: the backup state machine (pure: events in, effects out);
+//! - [`store`]: device state and backups on disk, atomic writes, the lifecycle's effects;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod otp;
 pub mod payload;
 pub mod restore;
 pub mod secret;
+pub mod store;
 pub mod uri;
 
 pub use error::{Error, ErrorCode, Result};

@@ -37,6 +37,8 @@ pub enum Effect {
     /// Seal the device's current accounts as `generation` of `backup_id` to `recipients` and
     /// store it with `storage_account`.
     WriteBackup {
+        /// The platform the backup is bound to.
+        platform: Platform,
         /// Where the backup is kept.
         storage_account: String,
         /// The backup's id.
@@ -287,6 +289,7 @@ impl Machine {
 
 fn write(on: &On) -> Effect {
     Effect::WriteBackup {
+        platform: on.platform,
         storage_account: on.storage_account.clone(),
         backup_id: on.backup_id.clone(),
         generation: on.generation,

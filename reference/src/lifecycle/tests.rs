@@ -71,6 +71,7 @@ fn enable_writes_generation_one_to_the_storage_account() {
     assert_eq!(
         effects,
         vec![Effect::WriteBackup {
+            platform: Platform::Ios,
             storage_account: "alice@icloud.com".into(),
             backup_id: "b1".into(),
             generation: 1,

@@ -1,0 +1,228 @@
+//! The file operations the store needs, behind a trait so that tests can crash the store at
+//! any step (REQ-STORE-002), and the atomic write built from them.
+
+use std::cell::Cell;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The file operations of the store. Every mutating operation is one step of the fault
+/// injection of [`CrashingFs`].
+pub trait FileSystem {
+    /// Reads a whole file.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// The names of the entries of a directory (empty if it does not exist).
+    fn list(&self, dir: &Path) -> io::Result<Vec<String>>;
+    /// Creates a directory and its parents.
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
+    /// Creates `path`, which must not exist, readable by its owner only, and writes `bytes`.
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Flushes a file's contents to stable storage.
+    fn sync_file(&self, path: &Path) -> io::Result<()>;
+    /// Renames `from` to `to`, replacing `to` (atomic on POSIX file systems).
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Flushes a directory, so that renames and removals in it are durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Removes a file.
+    fn remove_file(&self, path: &Path) -> io::Result<()>;
+    /// Removes an empty directory.
+    fn remove_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OsFs;
+
+impl FileSystem for OsFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
+        match fs::read_dir(dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        fs::create_dir_all(dir)
+    }
+
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(path)?.write_all(bytes)
+    }
+
+    fn sync_file(&self, path: &Path) -> io::Result<()> {
+        File::open(path)?.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+
+    fn remove_dir(&self, dir: &Path) -> io::Result<()> {
+        fs::remove_dir(dir)
+    }
+}
+
+/// The suffix of temporary files; a reader ignores them and [`crate::store::Store::open`]
+/// removes those a crash left behind.
+pub const TMP_SUFFIX: &str = ".tmp";
+
+/// REQ-STORE-002: writes `bytes` to `path` so that a crash at any step leaves either the old
+/// file or the new one, never a partial or empty one: write a temporary file beside it,
+/// sync it, rename it over the target, sync the directory.
+pub fn write_atomic(fs: &dyn FileSystem, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}{TMP_SUFFIX}"));
+    if fs.list(dir)?.iter().any(|n| dir.join(n) == tmp) {
+        fs.remove_file(&tmp)?;
+    }
+    fs.write_new(&tmp, bytes)?;
+    fs.sync_file(&tmp)?;
+    fs.rename(&tmp, path)?;
+    fs.sync_dir(dir)
+}
+
+/// A file system that crashes at its `crash_at`-th mutating operation (counting from 0): that
+/// operation does only part of its work (a write stops halfway; a rename, sync or removal
+/// does not happen) and it and every later operation fail, as if the process had died. For
+/// tests, including implementers' own.
+#[derive(Debug)]
+pub struct CrashingFs {
+    crash_at: usize,
+    ops: Cell<usize>,
+    crashed: Cell<bool>,
+}
+
+impl CrashingFs {
+    /// Crashes at mutating operation number `crash_at`.
+    pub fn new(crash_at: usize) -> CrashingFs {
+        CrashingFs {
+            crash_at,
+            ops: Cell::new(0),
+            crashed: Cell::new(false),
+        }
+    }
+
+    /// True once the crash has happened.
+    pub fn crashed(&self) -> bool {
+        self.crashed.get()
+    }
+
+    /// How many mutating operations were attempted.
+    pub fn operations(&self) -> usize {
+        self.ops.get()
+    }
+
+    /// Counts one mutating operation; true if it is the one that crashes.
+    fn crash_now(&self) -> io::Result<bool> {
+        if self.crashed.get() {
+            return Err(dead());
+        }
+        let n = self.ops.get();
+        self.ops.set(n + 1);
+        if n == self.crash_at {
+            self.crashed.set(true);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn alive(&self) -> io::Result<()> {
+        if self.crashed.get() {
+            Err(dead())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn dead() -> io::Error {
+    io::Error::other("simulated crash")
+}
+
+impl FileSystem for CrashingFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.alive()?;
+        OsFs.read(path)
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
+        self.alive()?;
+        OsFs.list(dir)
+    }
+
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.create_dir_all(dir)
+    }
+
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        if self.crash_now()? {
+            OsFs.write_new(path, &bytes[..bytes.len() / 2])?;
+            return Err(dead());
+        }
+        OsFs.write_new(path, bytes)
+    }
+
+    fn sync_file(&self, path: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.sync_file(path)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.sync_dir(dir)
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.remove_file(path)
+    }
+
+    fn remove_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.crash_now()? {
+            return Err(dead());
+        }
+        OsFs.remove_dir(dir)
+    }
+}
