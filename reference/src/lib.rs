@@ -9,6 +9,7 @@
 //! - [`payload`]: the backup payload (JSON), parsed and checked;
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
+//! - [`verify`]: is everything on this device in the backup (before wiping it)?
 //! - [`lifecycle`]: the backup state machine (pure: events in, effects out);
 //! - [`store`]: device state and backups on disk, atomic writes, the lifecycle's effects;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
@@ -25,6 +26,7 @@ pub mod restore;
 pub mod secret;
 pub mod store;
 pub mod uri;
+pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
 pub use secret::Secret;

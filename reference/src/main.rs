@@ -21,9 +21,11 @@ enum Command {
     Code(cmd::code::CodeArgs),
     /// Make a new recovery key (JWK).
     Keygen(cmd::keygen::KeygenArgs),
-    /// Make, inspect and open encrypted backups.
+    /// Make, inspect, open and verify encrypted backups.
     #[command(subcommand)]
     Backup(cmd::backup::BackupCommand),
+    /// Restore a backup onto a device's accounts file.
+    Restore(cmd::restore::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Code(args) => cmd::code::run(&args).map_err(cmd::Failure::from),
         Command::Keygen(args) => cmd::keygen::run(&args),
         Command::Backup(command) => cmd::backup::run(&command),
+        Command::Restore(args) => cmd::restore::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

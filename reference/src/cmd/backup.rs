@@ -31,6 +31,26 @@ pub enum BackupCommand {
     AddRecipient(AddRecipientArgs),
     /// Stop a key or passphrase from opening a backup, without re-encrypting it.
     RemoveRecipient(RemoveRecipientArgs),
+    /// Check that every account of a device is in a backup (before wiping the device).
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `backup verify`.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The backup file.
+    file: PathBuf,
+    #[command(flatten)]
+    unlock: Unlock,
+    /// The device's accounts file (the phone about to be wiped).
+    #[arg(long, value_name = "DEVICE.json")]
+    device: PathBuf,
+    /// Compare codes at this Unix time [default: now].
+    #[arg(long, value_name = "UNIX")]
+    time: Option<u64>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `backup create`.
@@ -145,6 +165,7 @@ pub fn run(command: &BackupCommand) -> Outcome {
             eprintln!("added recipient {} to {}", new.kid(), a.output.display());
             Ok(())
         }
+        BackupCommand::Verify(a) => verify(a),
         BackupCommand::RemoveRecipient(a) => {
             let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
             let out = container::remove_recipient(&bytes, &a.kid)?;
@@ -166,10 +187,7 @@ fn create(args: &CreateArgs) -> Outcome {
         recipients.push(Credential::Passphrase(read_passphrase(path)?));
     }
     let (accounts, report) = build_backup_accounts(&device)?;
-    let created = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .map_err(|_| Error::invalid_parameter("the system clock is set before 1970"))?;
+    let created = now()?;
     let payload = Payload {
         meta: BackupMeta {
             platform: Platform::from_name(&args.platform)?,
@@ -193,7 +211,46 @@ fn create(args: &CreateArgs) -> Outcome {
     Ok(())
 }
 
-fn unlock(u: &Unlock) -> Result<Credential, super::Failure> {
+fn verify(args: &VerifyArgs) -> Outcome {
+    let device = DeviceAccount::list_from_json(&read_limited(&args.device, MAX_CONTAINER_BYTES)?)?;
+    let bytes = read_limited(&args.file, MAX_CONTAINER_BYTES)?;
+    let opened = container::open(&bytes, &unlock(&args.unlock)?)?;
+    let time = match args.time {
+        Some(t) => t,
+        None => now()?,
+    };
+    let report = authbackup::verify::verify(&device, &opened.payload, time);
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{report}");
+    }
+    if report.safe_to_wipe() {
+        Ok(())
+    } else {
+        let lost: Vec<&str> = report
+            .accounts
+            .iter()
+            .filter(|a| !a.coverage.is_safe())
+            .map(|a| a.name.as_str())
+            .collect();
+        Err(super::Failure::Unsafe(format!(
+            "not safe to wipe: the backup lacks {} account(s): {}",
+            lost.len(),
+            lost.join(", ")
+        )))
+    }
+}
+
+fn now() -> Result<u64, Error> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| Error::invalid_parameter("the system clock is set before 1970"))
+}
+
+/// The credential a user unlocks a backup with.
+pub(crate) fn unlock(u: &Unlock) -> Result<Credential, super::Failure> {
     Ok(match (&u.key, &u.passphrase_file) {
         (Some(path), _) => Credential::Key(read_key(path)?),
         (None, Some(path)) => Credential::Passphrase(read_passphrase(path)?),

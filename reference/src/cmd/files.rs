@@ -3,9 +3,11 @@
 //! written.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use authbackup::store::{write_atomic, OsFs};
 
 use zeroize::Zeroizing;
 
@@ -65,7 +67,8 @@ pub enum Existing {
     Refuse,
 }
 
-/// Writes `bytes` to `path` atomically, readable by the owner only.
+/// Writes `bytes` to `path` atomically (the store's write: temporary file, sync, rename,
+/// directory sync), readable by the owner only.
 pub fn write_private(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), FileError> {
     if existing == Existing::Refuse && path.exists() {
         return Err(fail(
@@ -74,36 +77,10 @@ pub fn write_private(path: &Path, bytes: &[u8], existing: Existing) -> Result<()
             "the file exists; refusing to overwrite it",
         ));
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let path = if path.parent().is_some_and(|p| p.as_os_str().is_empty()) {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| fail(path, "write", "not a file name"))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail(path, "write", e));
-    }
-    Ok(())
+    write_atomic(&OsFs, &path, bytes).map_err(|e| fail(&path, "write", e))
 }

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod code;
 pub mod files;
 pub mod keygen;
+pub mod restore;
 
 use std::fmt;
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ pub enum Failure {
     Abf(authbackup::Error),
     /// A file that could not be read or written.
     File(files::FileError),
+    /// A check found something unsafe (the report says what).
+    Unsafe(String),
 }
 
 impl From<authbackup::Error> for Failure {
@@ -36,6 +39,7 @@ impl fmt::Display for Failure {
         match self {
             Failure::Abf(e) => write!(f, "{e}"),
             Failure::File(e) => write!(f, "{e}"),
+            Failure::Unsafe(why) => f.write_str(why),
         }
     }
 }

@@ -1,0 +1,206 @@
+//! "Is everything on this device in the backup?" (`spec/restore.md`, "Verifying a backup"),
+//! asked before the old phone is wiped: account by account, the backup must hold the same
+//! secret and parameters, and give the same codes now.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::account::{display_name, BackupAccount, DeviceAccount};
+use crate::payload::Payload;
+
+/// What the backup holds of one device account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// In the backup with the same secret and parameters; its codes match.
+    InBackup,
+    /// In the backup as a placeholder (a passwordless or work account): after restore the
+    /// user signs in again, by design.
+    Placeholder,
+    /// Left out on purpose: an organisation policy excludes it from backups.
+    ExcludedByPolicy,
+    /// Not in the backup: wiping the device loses it.
+    Missing,
+    /// In the backup, but with another secret, other parameters or another type: the backup
+    /// is stale for this account.
+    Different,
+}
+
+impl Coverage {
+    /// True for the outcomes that lose nothing.
+    pub fn is_safe(self) -> bool {
+        matches!(
+            self,
+            Coverage::InBackup | Coverage::Placeholder | Coverage::ExcludedByPolicy
+        )
+    }
+}
+
+/// One device account's line of the verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifyEntry {
+    /// The device account's id.
+    pub id: String,
+    /// `issuer: name`, or the name.
+    pub name: String,
+    /// What the backup holds of it.
+    pub coverage: Coverage,
+}
+
+/// The verification of a device against a backup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// The generation verified.
+    pub generation: u64,
+    /// The time the codes were compared at (Unix seconds).
+    pub time: u64,
+    /// One entry per device account, in device order.
+    pub accounts: Vec<VerifyEntry>,
+    /// Backup accounts no device account corresponds to (informative: the backup holds
+    /// more than the device, which loses nothing).
+    pub only_in_backup: Vec<String>,
+}
+
+impl VerifyReport {
+    /// True when wiping the device loses nothing the backup does not hold.
+    pub fn safe_to_wipe(&self) -> bool {
+        self.accounts.iter().all(|a| a.coverage.is_safe())
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            safe_to_wipe: bool,
+            #[serde(flatten)]
+            report: &'a VerifyReport,
+        }
+        serde_json::to_string_pretty(&Doc {
+            safe_to_wipe: self.safe_to_wipe(),
+            report: self,
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// Checks every account of `device` against `backup` at Unix time `time`
+/// (REQ-COVERAGE-001 to REQ-COVERAGE-004): matched by id, a code-bearing account must have the
+/// same type, secret and parameters and give the same code at `time`.
+pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyReport {
+    let by_id: HashMap<&str, &BackupAccount> =
+        backup.accounts.iter().map(|b| (b.id.as_str(), b)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let accounts = device
+        .iter()
+        .map(|d| {
+            let coverage = if d.excluded_by_policy {
+                Coverage::ExcludedByPolicy
+            } else {
+                match by_id.get(d.id.as_str()) {
+                    None => Coverage::Missing,
+                    Some(b) => {
+                        seen.insert(b.id.as_str());
+                        covered(d, b, time)
+                    }
+                }
+            };
+            VerifyEntry {
+                id: d.id.clone(),
+                name: display_name(d.issuer.as_deref(), &d.name),
+                coverage,
+            }
+        })
+        .collect();
+    let only_in_backup = backup
+        .accounts
+        .iter()
+        .filter(|b| !seen.contains(b.id.as_str()))
+        .map(|b| format!("{} ({})", display_name(b.issuer.as_deref(), &b.name), b.id))
+        .collect();
+    VerifyReport {
+        generation: backup.meta.generation,
+        time,
+        accounts,
+        only_in_backup,
+    }
+}
+
+fn covered(d: &DeviceAccount, b: &BackupAccount, time: u64) -> Coverage {
+    if d.account_type != b.account_type {
+        return Coverage::Different;
+    }
+    let Some(key) = &b.otp else {
+        return Coverage::Placeholder;
+    };
+    let Some(secret) = &d.secret else {
+        return Coverage::Different;
+    };
+    if *secret != key.secret || d.params != key.params {
+        return Coverage::Different;
+    }
+    // The codes a restored phone will show must be the codes this phone shows now.
+    let device_code = crate::account::OtpKey {
+        secret: secret.clone(),
+        params: d.params,
+    }
+    .totp()
+    .and_then(|t| t.code_at(time));
+    let backup_code = key.totp().and_then(|t| t.code_at(time));
+    match (device_code, backup_code) {
+        (Ok(a), Ok(b)) if a == b => Coverage::InBackup,
+        _ => Coverage::Different,
+    }
+}
+
+impl fmt::Display for VerifyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Backup generation {} against this device (codes compared at {}):",
+            self.generation, self.time
+        )?;
+        for a in &self.accounts {
+            let (status, what) = match a.coverage {
+                Coverage::InBackup => ("ok", "in the backup, same secret, same codes"),
+                Coverage::Placeholder => (
+                    "ok",
+                    "in the backup as a placeholder: sign in again after restore",
+                ),
+                Coverage::ExcludedByPolicy => {
+                    ("ok", "not backed up: excluded by organisation policy")
+                }
+                Coverage::Missing => ("MISSING", "not in the backup: wiping this device loses it"),
+                Coverage::Different => (
+                    "DIFFERENT",
+                    "the backup holds another secret or other settings: it is stale",
+                ),
+            };
+            writeln!(f, "  {status:<10} {} ({}): {what}", a.name, a.id)?;
+        }
+        for b in &self.only_in_backup {
+            writeln!(
+                f,
+                "  {:<10} {b}: in the backup but not on this device",
+                "note"
+            )?;
+        }
+        let bad = self
+            .accounts
+            .iter()
+            .filter(|a| !a.coverage.is_safe())
+            .count();
+        if bad == 0 {
+            write!(
+                f,
+                "Safe to wipe: every account on this device is in the backup."
+            )
+        } else {
+            write!(
+                f,
+                "NOT safe to wipe: {bad} account(s) would be lost. Update the backup first."
+            )
+        }
+    }
+}
