@@ -1,5 +1,5 @@
 //! How a backup account finds its counterpart on the device (REQ-RESTORE-010 to
-//! REQ-RESTORE-013): by identical secret, by id, by type, issuer and name after
+//! REQ-RESTORE-012): by identical secret, by id, by type, issuer and name after
 //! normalisation. Hash indexes keep planning linear in the number of accounts.
 
 use std::collections::HashMap;
