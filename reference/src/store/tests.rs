@@ -474,3 +474,55 @@ fn a_crash_at_any_step_of_a_restore_leaves_the_device_as_before_or_restored() {
     );
     let _ = std::fs::remove_dir_all(&setup);
 }
+
+#[test]
+fn a_crash_while_writing_or_pruning_or_deleting_generations_leaves_whole_files() {
+    let setup = scratch("prune-setup");
+    let key = RecoveryKey::generate_symmetric();
+    {
+        let store = Store::open(&setup, OsFs).unwrap().with_keep(2);
+        for g in 1..=2 {
+            store.write_backup("s", g, &sealed(g, &key)).unwrap();
+        }
+    }
+    let third = sealed(3, &key);
+    let whole = |store: &Store<OsFs>| {
+        for g in store.generations("s").unwrap() {
+            let bytes = store.read_backup("s", g).unwrap();
+            assert_eq!(
+                crate::container::inspect(&bytes).unwrap().meta.generation,
+                g,
+                "generation {g} is not whole"
+            );
+        }
+    };
+    at_every_crash_point(
+        &setup,
+        "prune",
+        |store| {
+            Store::open(store.root(), CrashingFsRef(store.fs()))?
+                .with_keep(2)
+                .write_backup("s", 3, &third)
+        },
+        |store, completed| {
+            whole(store);
+            let newest = store.newest_good("s").unwrap().unwrap().generation;
+            assert!(newest == 2 || newest == 3);
+            if completed {
+                assert_eq!(store.generations("s").unwrap(), [2, 3]);
+            }
+        },
+    );
+    at_every_crash_point(
+        &setup,
+        "delete",
+        |store| store.delete_backups("s"),
+        |store, completed| {
+            whole(store);
+            if completed {
+                assert!(store.generations("s").unwrap().is_empty());
+            }
+        },
+    );
+    let _ = std::fs::remove_dir_all(&setup);
+}
