@@ -227,6 +227,52 @@ fn a_second_recipient_is_added_and_the_first_removed() {
 }
 
 #[test]
+fn a_kid_that_begins_with_a_hyphen_can_be_removed() {
+    // Thumbprint kids are base64url: about one in 64 begins with '-'.
+    let f = Fixture::new("hyphen");
+    let key = |kid: &str, k: &str| format!(r#"{{"kty":"oct","kid":"{kid}","k":"{k}"}}"#);
+    std::fs::write(
+        f.path("a.jwk"),
+        key("-dash", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    )
+    .unwrap();
+    std::fs::write(
+        f.path("b.jwk"),
+        key("plain", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA"),
+    )
+    .unwrap();
+    let accounts = examples().join("accounts.json");
+    ok(&[
+        "backup",
+        "create",
+        "--accounts",
+        accounts.to_str().unwrap(),
+        "--platform",
+        "ios",
+        "--key",
+        &f.path("a.jwk"),
+        "--key",
+        &f.path("b.jwk"),
+        "-o",
+        &f.path("b.abf"),
+    ]);
+    ok(&[
+        "backup",
+        "remove-recipient",
+        &f.path("b.abf"),
+        "--kid",
+        "-dash",
+        "-o",
+        &f.path("b.abf"),
+    ]);
+    let inspected = ok(&["backup", "inspect", &f.path("b.abf")]);
+    assert!(
+        !inspected.contains("-dash") && inspected.contains("kid plain"),
+        "{inspected}"
+    );
+}
+
+#[test]
 fn inspect_shows_the_headers_without_a_key() {
     let f = Fixture::new("inspect");
     let report = made_backup(&f);

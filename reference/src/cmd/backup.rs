@@ -129,8 +129,9 @@ pub struct AddRecipientArgs {
 pub struct RemoveRecipientArgs {
     /// The backup file.
     file: PathBuf,
-    /// The kid of the recipient to remove (as `backup inspect` shows it).
-    #[arg(long)]
+    /// The kid of the recipient to remove (as `backup inspect` shows it; it may begin
+    /// with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     kid: String,
     /// Where to write the result (may be the same file: it is replaced atomically).
     #[arg(short, long, value_name = "OUT")]
