@@ -1,0 +1,173 @@
+//! `authbackup-conformance generate`: writes the vector files from code, deterministically
+//! (a fixed seed, fixed keys), and `generate --check` compares them with the checked-in
+//! files.
+//!
+//! Where the expected values come from is part of each file's `header`: RFC values verbatim;
+//! OTP codes from an independent HMAC (the RustCrypto `hmac` crate and the RFC 4226
+//! truncation written out here, not the reference's precomputed-state HMAC); every URI,
+//! payload and container expectation written out by hand; restore and lifecycle outcomes
+//! written out by hand and checked against the reference at generation time.
+
+mod container;
+mod lifecycle;
+mod otp;
+mod payload;
+mod restore;
+mod uri;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::model::{Expected, Note, TestCase, TestGroup, VectorFile, SCHEMA};
+
+/// SplitMix64: a tiny deterministic generator for vector inputs (not for keys in use).
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+
+    pub(crate) fn fill(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            *b = self.next() as u8;
+        }
+    }
+}
+
+/// Builds one vector file.
+pub(crate) struct Builder {
+    section: &'static str,
+    operation: &'static str,
+    header: Vec<String>,
+    notes: BTreeMap<String, Note>,
+    groups: Vec<TestGroup>,
+    next_id: u64,
+}
+
+impl Builder {
+    pub(crate) fn new(section: &'static str, operation: &'static str, header: &[&str]) -> Builder {
+        Builder {
+            section,
+            operation,
+            header: header.iter().map(|s| s.to_string()).collect(),
+            notes: BTreeMap::new(),
+            groups: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    pub(crate) fn note(&mut self, flag: &str, bug_type: &str, description: &str, links: &[&str]) {
+        self.notes.insert(
+            flag.to_string(),
+            Note {
+                bug_type: bug_type.to_string(),
+                description: description.to_string(),
+                links: links.iter().map(|s| s.to_string()).collect(),
+            },
+        );
+    }
+
+    /// Starts a group; cases go to the newest group. `operation` overrides the file's.
+    pub(crate) fn group(&mut self, comment: &str, operation: Option<&str>) {
+        self.groups.push(TestGroup {
+            comment: comment.to_string(),
+            operation: operation.map(str::to_owned),
+            tests: Vec::new(),
+        });
+    }
+
+    fn push(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, result: Expected, output: Option<Value>, error: Option<&str>) {
+        for f in flags {
+            assert!(self.notes.contains_key(*f), "{}: flag {f} has no note", self.section);
+        }
+        let tc_id = self.next_id;
+        self.next_id += 1;
+        self.groups.last_mut().expect("a group first").tests.push(TestCase {
+            tc_id,
+            comment: comment.to_string(),
+            requirements: reqs.iter().map(|s| s.to_string()).collect(),
+            flags: flags.iter().map(|s| s.to_string()).collect(),
+            input,
+            result,
+            output,
+            error: error.map(str::to_owned),
+        });
+    }
+
+    pub(crate) fn valid(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, output: Value) {
+        self.push(comment, reqs, flags, input, Expected::Valid, Some(output), None);
+    }
+
+    pub(crate) fn invalid(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, error: &str) {
+        self.push(comment, reqs, flags, input, Expected::Invalid, None, Some(error));
+    }
+
+    pub(crate) fn finish(self) -> VectorFile {
+        VectorFile {
+            schema: SCHEMA.to_string(),
+            section: self.section.to_string(),
+            operation: self.operation.to_string(),
+            number_of_tests: self.groups.iter().map(|g| g.tests.len()).sum(),
+            header: self.header,
+            notes: self.notes,
+            test_groups: self.groups,
+        }
+    }
+}
+
+/// Every vector file, in section order.
+pub fn generate() -> Vec<VectorFile> {
+    vec![
+        otp::hotp(),
+        otp::totp(),
+        otp::secret(),
+        uri::uri(),
+        payload::payload(),
+        container::container(),
+        restore::restore(),
+        lifecycle::lifecycle(),
+    ]
+}
+
+/// The text of a vector file as written: pretty JSON and a final newline.
+pub fn render(file: &VectorFile) -> String {
+    let mut text = serde_json::to_string_pretty(file).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes every file to `dir`.
+pub fn write(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for f in generate() {
+        std::fs::write(dir.join(format!("{}.json", f.section)), render(&f))?;
+    }
+    Ok(())
+}
+
+/// Compares the files in `dir` with what the generator writes; returns the differing files.
+pub fn check(dir: &Path) -> Vec<String> {
+    generate()
+        .iter()
+        .filter(|f| {
+            let path = dir.join(format!("{}.json", f.section));
+            std::fs::read_to_string(path).ok().as_deref() != Some(render(f).as_str())
+        })
+        .map(|f| format!("{}.json", f.section))
+        .collect()
+}

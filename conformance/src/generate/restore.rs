@@ -1,0 +1,150 @@
+//! Restore vectors: every account type, policy and platform case of `spec/restore.md`. Each
+//! scenario states by hand the outcome and state of every backup account; the generator
+//! checks the reference agrees before it writes the reference's full answer.
+
+use serde_json::{json, Value};
+
+use super::Builder;
+use crate::implementation::{Answer, Implementation};
+use crate::model::VectorFile;
+use crate::reference::Reference;
+
+const A: &str = "JBSWY3DPEHPK3PXP";
+const B: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const C: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+
+fn code(id: &str, t: &str, issuer: &str, name: &str, secret: &str) -> Value {
+    json!({ "id": id, "type": t, "issuer": issuer, "name": name, "secret": secret, "algorithm": "SHA1", "digits": 6, "period": 30 })
+}
+
+fn placeholder(id: &str, t: &str, name: &str) -> Value {
+    json!({ "id": id, "type": t, "name": name })
+}
+
+fn backup(platform: &str) -> Value {
+    json!({ "version": 1, "platform": platform, "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": [
+        code("gh", "totp", "GitHub", "alice@example.com", A),
+        code("bank", "totp", "Example Bank", "alice", B),
+        code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C),
+        placeholder("pw", "msa_passwordless", "alice.personal@outlook.com"),
+        placeholder("work", "work_school", "alice@contoso.com"),
+    ] })
+}
+
+fn input(device: Value, platform: &str, policy: &str) -> Value {
+    json!({ "device": device, "backup": backup("ios"), "platform": platform, "policy": policy })
+}
+
+/// Runs the reference and checks each backup account's (outcome, state) against `expect`.
+fn answer(input: &Value, expect: &[(&str, &str, &str)]) -> Value {
+    let Answer::Ok(out) = Reference.call("restore.plan", input) else {
+        panic!("the reference refused a valid restore scenario: {input}");
+    };
+    let got: Vec<(String, String, String)> = out["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap().into(), o["outcome"].as_str().unwrap().into(), o["state"].as_str().unwrap().into()))
+        .collect();
+    let want: Vec<(String, String, String)> = expect.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(got, want, "the reference disagrees with the hand-written outcomes for {input}");
+    out
+}
+
+pub(crate) fn restore() -> VectorFile {
+    let mut b = Builder::new("restore", "restore.plan", &[
+        "Restore (spec/restore.md): the platform lock, matching, the three policies, outcomes and states.",
+        "Each scenario's outcomes and states are written out by hand; the full answer (including the device after restore) is the reference's, written only when it agrees with them.",
+    ]);
+    b.note("PlatformLock", "Security", "A backup restores only on its platform; a refused restore changes nothing.", &["REQ-RESTORE-001"]);
+    b.note("Overwrite", "Data loss", "Under keep-both nothing on the device is overwritten; the widely used app overwrites.", &["REQ-RESTORE-023", "REQ-RESTORE-027"]);
+    b.note("Placeholder", "Data leak", "Placeholders come back as action_required, never ready, never with a secret, never replacing an account.", &["REQ-RESTORE-020", "REQ-RESTORE-022", "REQ-RESTORE-026"]);
+    b.note("Idempotent", "Duplication", "Restoring the same backup twice must change nothing the second time.", &["REQ-RESTORE-030"]);
+    b.note("Matching", "Duplication", "Matching by identical secret, id, and normalised type, issuer and name.", &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-012"]);
+
+    let hand_added = json!([code("hand-1", "totp", "example bank", "ALICE", "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT")]);
+    let fresh: [(&str, &str, &str); 5] = [("gh", "added", "ready"), ("bank", "added", "ready"), ("ms", "added", "ready"), ("pw", "added", "action_required"), ("work", "added", "action_required")];
+    let with_bank = |bank: (&'static str, &'static str, &'static str)| [fresh[0], bank, fresh[2], fresh[3], fresh[4]];
+
+    b.group("The platform lock", None);
+    b.invalid("an ios backup on android", &["REQ-RESTORE-001", "REQ-RESTORE-041"], &["PlatformLock"], input(json!([]), "android", "keep-both"), "platform_mismatch");
+    b.invalid("an ios backup on android, device holding accounts", &["REQ-RESTORE-001", "REQ-RESTORE-041"], &["PlatformLock"], input(hand_added.clone(), "android", "prefer-backup"), "platform_mismatch");
+
+    b.group("Outcomes", None);
+    let scenarios: Vec<(&str, &[&str], &[&str], Value, Vec<(&str, &str, &str)>)> = vec![
+        ("an empty device: code-bearing accounts ready, placeholders action_required", &["REQ-RESTORE-020", "REQ-RESTORE-026", "REQ-RESTORE-031", "REQ-RESTORE-050", "REQ-RESTORE-002"], &["Placeholder"],
+            input(json!([]), "ios", "keep-both"), fresh.to_vec()),
+        ("keep-both: a hand-added account matching by name is kept, the backup's added beside it", &["REQ-RESTORE-023", "REQ-RESTORE-027", "REQ-RESTORE-012", "REQ-RESTORE-024"], &["Overwrite", "Matching"],
+            input(hand_added.clone(), "ios", "keep-both"), with_bank(("bank", "kept_both", "ready")).to_vec()),
+        ("prefer-backup: the hand-added account is replaced and named", &["REQ-RESTORE-023", "REQ-RESTORE-031"], &["Overwrite"],
+            input(hand_added.clone(), "ios", "prefer-backup"), with_bank(("bank", "replaced", "ready")).to_vec()),
+        ("prefer-device: the hand-added account stays, the backup's is not restored", &["REQ-RESTORE-023"], &["Overwrite"],
+            input(hand_added.clone(), "ios", "prefer-device"), with_bank(("bank", "device_kept", "ready")).to_vec()),
+        ("the same secret under another name is already present", &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-021"], &["Matching"],
+            input(json!([code("x", "totp", "GH", "renamed", A)]), "ios", "prefer-backup"),
+            vec![("gh", "already_present", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]),
+        ("a placeholder never replaces a signed-in work account", &["REQ-RESTORE-022"], &["Placeholder"],
+            input(json!([{ "id": "work", "type": "work_school", "name": "alice@contoso.com", "token": "signed-in" }]), "ios", "prefer-backup"),
+            vec![fresh[0], fresh[1], fresh[2], fresh[3], ("work", "already_present", "ready")]),
+        ("a device id reused for another account: the restored one gets a derived id", &["REQ-RESTORE-025", "REQ-RESTORE-011"], &["Matching"],
+            input(json!([code("gh", "totp", "Other", "bob", C)]), "ios", "keep-both"),
+            vec![("gh", "kept_both", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]),
+    ];
+    let mut second_device = Value::Null;
+    for (comment, reqs, flags, inp, expect) in scenarios {
+        let out = answer(&inp, &expect);
+        if comment.starts_with("keep-both: a hand-added") {
+            second_device = out["device"].clone();
+        }
+        b.valid(comment, reqs, flags, inp, out);
+    }
+
+    b.group("Restoring twice", None);
+    // The device after the keep-both restore above, written back in device-file form.
+    let secrets = [("gh", A), ("bank", B), ("ms", C), ("hand-1", "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT")];
+    let names = [("hand-1", ("example bank", "ALICE")), ("gh", ("GitHub", "alice@example.com")), ("bank", ("Example Bank", "alice")), ("ms", ("Microsoft", "alice@outlook.com"))];
+    let after: Vec<Value> = second_device
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let id = d["id"].as_str().unwrap();
+            let t = d["type"].as_str().unwrap();
+            match secrets.iter().find(|(i, _)| *i == id) {
+                Some((_, s)) => {
+                    let (issuer, name) = names.iter().find(|(i, _)| *i == id).unwrap().1;
+                    code(id, t, issuer, name, s)
+                }
+                None => {
+                    let name = if id == "pw" { "alice.personal@outlook.com" } else { "alice@contoso.com" };
+                    json!({ "id": id, "type": t, "name": name, "state": "action_required" })
+                }
+            }
+        })
+        .collect();
+    for policy in ["keep-both", "prefer-backup", "prefer-device"] {
+        let inp = input(Value::Array(after.clone()), "ios", policy);
+        let expect = [("gh", "already_present", "ready"), ("bank", "already_present", "ready"), ("ms", "already_present", "ready"), ("pw", "already_present", "action_required"), ("work", "already_present", "action_required")];
+        let out = answer(&inp, &expect);
+        b.valid(&format!("the device after a keep-both restore, restored again under {policy}: nothing changes"), &["REQ-RESTORE-030", "REQ-RESTORE-021", "REQ-RESTORE-022"], &["Idempotent"], inp, out);
+    }
+
+    b.group("Refused inputs", None);
+    b.invalid("an unknown policy", &["REQ-RESTORE-027"], &[], input(json!([]), "ios", "overwrite"), "invalid_parameter");
+    b.invalid("a device with two accounts under one id", &["REQ-DEVICE-004", "REQ-RESTORE-041"], &[],
+        input(json!([code("d", "totp", "X", "a", A), code("d", "totp", "Y", "b", B)]), "ios", "keep-both"), "duplicate_account");
+    b.invalid("a device account with an unknown member", &["REQ-DEVICE-001"], &[],
+        input(json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "password": "x" }]), "ios", "keep-both"), "malformed");
+    b.invalid("a device account with an unknown state", &["REQ-DEVICE-001"], &[],
+        input(json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "state": "sleeping" }]), "ios", "keep-both"), "invalid_parameter");
+    b.invalid("a device account of an unknown type", &["REQ-DEVICE-003"], &[],
+        input(json!([{ "id": "d", "type": "steam", "name": "n" }]), "ios", "keep-both"), "unsupported_account_type");
+    let mut bad_backup = input(json!([]), "ios", "keep-both");
+    bad_backup["backup"]["accounts"][3]["secret"] = A.into();
+    b.invalid("a backup whose placeholder carries a secret", &["REQ-PAYLOAD-013", "REQ-RESTORE-041"], &[], bad_backup, "secret_in_placeholder");
+    b.valid("device defaults: no algorithm, digits, period or state", &["REQ-DEVICE-002"], &[],
+        input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
+        answer(&input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
+            &[("gh", "already_present", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]));
+    b.finish()
+}

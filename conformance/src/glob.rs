@@ -1,0 +1,43 @@
+//! Case-id globs for `--run`, `--skip` and expected-failure lists: `*` matches any run of
+//! characters (including none), `?` any one character, everything else itself.
+
+/// True when `text` matches `pattern`.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Classic two-pointer wildcard matching with backtracking to the last `*`.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn globs() {
+        assert!(matches("totp/*", "totp/12"));
+        assert!(matches("*", ""));
+        assert!(matches("uri/1?", "uri/17"));
+        assert!(!matches("uri/1?", "uri/1"));
+        assert!(matches("*/1*7", "hotp/1007"));
+        assert!(!matches("totp/*", "hotp/1"));
+        assert!(matches("a*b*c", "axxbyyc"));
+        assert!(!matches("a*b*c", "axxbyy"));
+    }
+}

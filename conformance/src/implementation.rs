@@ -1,0 +1,28 @@
+//! How the runner talks to an implementation: one operation at a time, JSON in, an
+//! [`Answer`] out. In process this is the [`Implementation`] trait; out of process the same
+//! requests travel over the stdio adapter protocol (`spec/adapter-protocol.md`).
+
+use serde_json::Value;
+
+/// What an implementation answered to one request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// The operation succeeded with this output.
+    Ok(Value),
+    /// The operation was refused with this stable error code.
+    Error(String),
+    /// The implementation does not support this operation (its whole profile is skipped).
+    Unsupported,
+    /// No usable answer: a crash, a hang, unparsable output (the case fails).
+    Broken(String),
+}
+
+/// An implementation under test. Any Rust implementation can implement this trait and run
+/// the suite in process.
+pub trait Implementation {
+    /// Carries out `operation` on `input`.
+    fn call(&mut self, operation: &str, input: &Value) -> Answer;
+
+    /// A name for reports.
+    fn name(&self) -> String;
+}

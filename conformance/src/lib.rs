@@ -1,0 +1,30 @@
+//! `authbackup-conformance`: the conformance suite of the Authenticator Backup Format.
+//!
+//! - [`model`]: the vector files (`conformance/vectors/`), in the manner of Project
+//!   Wycheproof;
+//! - [`generate`]: the deterministic generator of those files;
+//! - [`implementation`]: how the runner talks to an implementation (the [`Implementation`]
+//!   trait, in process);
+//! - [`process`] and [`adapter`]: the same over the stdio adapter protocol
+//!   (`spec/adapter-protocol.md`), either side;
+//! - [`reference`]: the reference implementation behind the operations;
+//! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
+//! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
+//! - [`bad`]: known-bad implementations the suite must catch.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod adapter;
+pub mod bad;
+pub mod coverage;
+pub mod generate;
+pub mod glob;
+pub mod implementation;
+pub mod model;
+pub mod process;
+pub mod reference;
+pub mod report;
+pub mod runner;
+pub mod spec;
+
+pub use implementation::{Answer, Implementation};

@@ -1,0 +1,198 @@
+//! The `authbackup-conformance` command.
+#![forbid(unsafe_code)]
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use authbackup_conformance::{adapter, bad, coverage, generate, model, process, reference, report, runner, spec};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The conformance suite of the Authenticator Backup Format.
+#[derive(Parser)]
+#[command(name = "authbackup-conformance", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the vectors against the reference (in process) or an adapter (--impl-cmd).
+    Run {
+        /// Start this command and speak the stdio adapter protocol with it (via `sh -c`).
+        #[arg(long, value_name = "CMD")]
+        impl_cmd: Option<String>,
+        /// Per-request time limit for the adapter, in milliseconds.
+        #[arg(long, default_value_t = 5000, value_name = "MS")]
+        timeout_ms: u64,
+        /// Run only this profile (section); repeatable.
+        #[arg(long, value_parser = model::SECTIONS)]
+        profile: Vec<String>,
+        /// Run only cases whose id (section/tcId) matches this glob; repeatable.
+        #[arg(long, value_name = "GLOB")]
+        run: Vec<String>,
+        /// Leave out cases whose id matches this glob; repeatable.
+        #[arg(long, value_name = "GLOB")]
+        skip: Vec<String>,
+        /// A JSON object mapping case-id globs to the reason they are known to fail.
+        #[arg(long, value_name = "FILE")]
+        expect_failures: Option<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Write the report here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// List the sections (profiles), their operations and case counts.
+    List {
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// Check that every MUST of the spec is covered by a case (or excluded with a reason).
+    Coverage {
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+        /// The spec folder.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+    },
+    /// Write the vector files from the generator (or, with --check, compare them).
+    Generate {
+        /// Fail if a checked-in file differs from what the generator writes.
+        #[arg(long)]
+        check: bool,
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// Speak the stdio adapter protocol on stdin/stdout with the reference implementation.
+    Adapter,
+    /// Run every known-bad implementation; each must fail at least one case.
+    SelfTest {
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(dir: Option<PathBuf>) -> Result<Vec<model::Case>, String> {
+    Ok(model::cases(&model::load(&dir.unwrap_or_else(model::default_dir))?))
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Run { impl_cmd, timeout_ms, profile, run, skip, expect_failures, format, output, vectors } => {
+            let cases = load(vectors)?;
+            let selection = runner::Selection { profiles: profile, run, skip };
+            let listed: runner::ExpectedFailures = match expect_failures {
+                None => Default::default(),
+                Some(path) => serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?)
+                    .map_err(|e| format!("{}: not a JSON object of glob to reason: {e}", path.display()))?,
+            };
+            let total = cases.iter().filter(|c| selection.includes(c)).count() as u64;
+            let bar = indicatif::ProgressBar::new(total);
+            if !std::io::stderr().is_terminal() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            let mut progress = |r: &runner::CaseResult| {
+                bar.set_message(r.id.clone());
+                bar.inc(1);
+            };
+            let result = match impl_cmd {
+                Some(cmd) => {
+                    let mut adapter = process::Process::new(&cmd, Duration::from_millis(timeout_ms));
+                    runner::run(&mut adapter, &cases, &selection, &listed, &mut progress)
+                }
+                None => runner::run(&mut reference::Reference, &cases, &selection, &listed, &mut progress),
+            };
+            bar.finish_and_clear();
+            let text = match format {
+                Format::Human => report::human(&result),
+                Format::Json => report::json(&result),
+                Format::Junit => report::junit(&result),
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+                    println!("{}", report::human(&result).lines().last().unwrap_or_default());
+                }
+                None => println!("{text}"),
+            }
+            Ok(if result.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::List { vectors } => {
+            let files = model::load(&vectors.unwrap_or_else(model::default_dir))?;
+            for f in &files {
+                let ops: std::collections::BTreeSet<String> = model::cases(std::slice::from_ref(f)).into_iter().map(|c| c.operation).collect();
+                println!("{:<10} {:>4} cases  {}", f.section, f.number_of_tests, ops.into_iter().collect::<Vec<_>>().join(", "));
+            }
+            println!("{} cases in all", files.iter().map(|f| f.number_of_tests).sum::<usize>());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Coverage { vectors, spec: dir } => {
+            let cases = load(vectors)?;
+            let requirements = spec::requirements(&dir.unwrap_or_else(spec::default_dir))?;
+            let exclusions: coverage::Exclusions = serde_json::from_str(include_str!("../coverage-exclusions.json"))
+                .map_err(|e| format!("coverage-exclusions.json: {e}"))?;
+            let cov = coverage::compute(&requirements, &cases, &exclusions);
+            println!("{}", coverage::human(&cov));
+            Ok(if cov.complete() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Generate { check, vectors } => {
+            let dir = vectors.unwrap_or_else(model::default_dir);
+            if check {
+                let differing = generate::check(&dir);
+                if differing.is_empty() {
+                    println!("every vector file matches the generator");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                eprintln!("these files differ from what the generator writes (run `authbackup-conformance generate`): {}", differing.join(", "));
+                return Ok(ExitCode::FAILURE);
+            }
+            generate::write(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            println!("wrote {} vector files to {}", model::SECTIONS.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Adapter => {
+            let stdin = std::io::stdin();
+            adapter::serve(&mut reference::Reference, stdin.lock(), std::io::stdout().lock()).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SelfTest { vectors } => {
+            let cases = load(vectors)?;
+            let mut all_caught = true;
+            for mut m in bad::mutants() {
+                let r = runner::run(&mut m, &cases, &Default::default(), &Default::default(), &mut |_| {});
+                let caught = r.summary.failed > 0;
+                all_caught &= caught;
+                println!("{} {:<30} {} failing cases — {}", if caught { "caught " } else { "MISSED " }, m.name, r.summary.failed, m.bug);
+            }
+            Ok(if all_caught { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! An implementation in another process, driven over the stdio adapter protocol
+//! (`spec/adapter-protocol.md`): one JSON request per line on its stdin, one JSON response
+//! per line on its stdout. A crash, a hang past the timeout or output that does not parse
+//! fails the case; the adapter is restarted for the next one.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::implementation::{Answer, Implementation};
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+}
+
+/// An adapter process, started with `sh -c CMD` and restarted when it breaks.
+pub struct Process {
+    command: String,
+    timeout: Duration,
+    running: Option<Running>,
+    next_id: u64,
+    restarts: u64,
+}
+
+impl Process {
+    /// An adapter started by `command`, allowed `timeout` per request.
+    pub fn new(command: &str, timeout: Duration) -> Process {
+        Process {
+            command: command.to_string(),
+            timeout,
+            running: None,
+            next_id: 1,
+            restarts: 0,
+        }
+    }
+
+    /// How many times the adapter had to be started again.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    fn start(&mut self) -> Result<&mut Running, String> {
+        if self.running.is_none() {
+            let mut child = Command::new("sh")
+                .arg("-c")
+                .arg(&self.command)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start the adapter: {e}"))?;
+            let stdin = child.stdin.take().ok_or("no stdin")?;
+            let stdout = child.stdout.take().ok_or("no stdout")?;
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    match line {
+                        Ok(l) => {
+                            if tx.send(l).is_err() {
+                                return;
+                            }
+                        }
+                        Err(_) => return,
+                    }
+                }
+            });
+            self.running = Some(Running { child, stdin, lines: rx });
+        }
+        Ok(self.running.as_mut().expect("started above"))
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut r) = self.running.take() {
+            let _ = r.child.kill();
+            let _ = r.child.wait();
+            self.restarts += 1;
+        }
+    }
+
+    fn exchange(&mut self, operation: &str, input: &Value) -> Result<Value, String> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let timeout = self.timeout;
+        let running = self.start()?;
+        let request = json!({ "id": id, "op": operation, "input": input });
+        writeln!(running.stdin, "{request}")
+            .and_then(|_| running.stdin.flush())
+            .map_err(|_| "the adapter exited (its stdin is closed)".to_string())?;
+        loop {
+            match running.lines.recv_timeout(timeout) {
+                Ok(line) => {
+                    let response: Value = serde_json::from_str(&line)
+                        .map_err(|_| format!("unparsable response: {:?}", truncate(&line)))?;
+                    match response.get("id").and_then(Value::as_u64) {
+                        Some(got) if got == id => return Ok(response),
+                        Some(got) if got < id => continue, // a late answer to an earlier request
+                        _ => return Err(format!("response without this request's id: {}", truncate(&line))),
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(format!("no response within {} ms", timeout.as_millis()))
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the adapter exited without answering".to_string())
+                }
+            }
+        }
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(200).collect()
+}
+
+impl Implementation for Process {
+    fn call(&mut self, operation: &str, input: &Value) -> Answer {
+        match self.exchange(operation, input) {
+            Err(why) => {
+                self.stop();
+                Answer::Broken(why)
+            }
+            Ok(response) => {
+                if let Some(ok) = response.get("ok") {
+                    Answer::Ok(ok.clone())
+                } else if let Some(code) = response.get("error").and_then(Value::as_str) {
+                    Answer::Error(code.to_string())
+                } else if response.get("unsupported") == Some(&Value::Bool(true)) {
+                    Answer::Unsupported
+                } else {
+                    Answer::Broken(format!("response has no ok, error or unsupported: {response}"))
+                }
+            }
+        }
+    }
+
+    fn name(&self) -> String {
+        self.command.clone()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Some(mut r) = self.running.take() {
+            let _ = r.child.kill();
+            let _ = r.child.wait();
+        }
+    }
+}

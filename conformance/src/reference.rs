@@ -1,0 +1,252 @@
+//! The reference implementation behind the adapter operations: every operation of
+//! `spec/adapter-protocol.md`, computed by the `authbackup` crate.
+
+use authbackup::account::DeviceAccount;
+use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
+use authbackup::lifecycle::{Event, Machine, Precondition};
+use authbackup::otp::{Algorithm, Digits, Hotp, Totp, TotpParams};
+use authbackup::payload::{Payload, Platform};
+use authbackup::restore::{self, Outcome, Policy};
+use authbackup::uri::{KeyUri, OtpKind};
+use authbackup::{Error, Secret};
+use data_encoding::HEXLOWER;
+use serde_json::{json, Value};
+
+use crate::implementation::{Answer, Implementation};
+
+/// The `authbackup` crate as an implementation under test.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reference;
+
+impl Implementation for Reference {
+    fn call(&mut self, operation: &str, input: &Value) -> Answer {
+        match run(operation, input) {
+            Ok(Some(v)) => Answer::Ok(v),
+            Ok(None) => Answer::Unsupported,
+            Err(e) => Answer::Error(e.code().as_str().to_string()),
+        }
+    }
+
+    fn name(&self) -> String {
+        "reference".into()
+    }
+}
+
+type R = Result<Option<Value>, Error>;
+
+/// Runs one operation; `Ok(None)` for an unknown operation.
+pub fn run(operation: &str, input: &Value) -> R {
+    Ok(Some(match operation {
+        "hotp.generate" => {
+            let hotp = Hotp::new(&secret(input)?, algorithm(input)?, digits(input)?);
+            json!({ "code": hotp.code(uint(input, "counter")?).to_string() })
+        }
+        "totp.generate" => json!({ "code": totp(input)?.code_at(uint(input, "time")?)?.to_string() }),
+        "totp.verify" => {
+            let candidate = text(input, "candidate")?;
+            let step = totp(input)?.verify(candidate, uint(input, "time")?, uint(input, "window")?)?;
+            json!({ "step": step })
+        }
+        "secret.decode" => json!({ "secret": HEXLOWER.encode(Secret::from_base32(text(input, "text")?)?.expose_bytes()) }),
+        "uri.parse" => key_uri_json(&KeyUri::parse(text(input, "uri")?)?),
+        "uri.emit" => json!({ "uri": key_uri_from_json(&input["account"])?.to_uri()?.as_str() }),
+        "payload.parse" => payload_json(&Payload::from_json(text(input, "payload")?.as_bytes())?),
+        "container.open" => {
+            let opened = container::open(text(input, "container")?.as_bytes(), &credential(input)?)?;
+            payload_json(&opened.payload)
+        }
+        "container.inspect" => {
+            let info = container::inspect(text(input, "container")?.as_bytes())?;
+            json!({
+                "platform": info.meta.platform.as_str(),
+                "backup_id": info.meta.backup_id,
+                "generation": info.meta.generation,
+                "created": info.meta.created,
+                "recipients": info.recipients.iter().map(|r| json!({"alg": r.alg.name(), "kid": r.kid, "p2c": r.p2c})).collect::<Vec<_>>(),
+            })
+        }
+        "restore.plan" => restore_plan(input)?,
+        "lifecycle.run" => lifecycle_run(input)?,
+        _ => return Ok(None),
+    }))
+}
+
+fn field<'a>(input: &'a Value, name: &str) -> Result<&'a Value, Error> {
+    input
+        .get(name)
+        .ok_or_else(|| Error::malformed(format!("the request has no {name:?}")))
+}
+
+fn text<'a>(input: &'a Value, name: &str) -> Result<&'a str, Error> {
+    field(input, name)?
+        .as_str()
+        .ok_or_else(|| Error::malformed(format!("{name:?} must be a string")))
+}
+
+fn uint(input: &Value, name: &str) -> Result<u64, Error> {
+    field(input, name)?
+        .as_u64()
+        .ok_or_else(|| Error::malformed(format!("{name:?} must be a non-negative integer")))
+}
+
+fn secret(input: &Value) -> Result<Secret, Error> {
+    let bytes = HEXLOWER
+        .decode(text(input, "secret")?.as_bytes())
+        .map_err(|_| Error::malformed("\"secret\" must be lower-case hex"))?;
+    Secret::from_bytes(bytes)
+}
+
+fn algorithm(input: &Value) -> Result<Algorithm, Error> {
+    text(input, "algorithm")?.parse()
+}
+
+fn digits(input: &Value) -> Result<Digits, Error> {
+    Digits::new(uint(input, "digits")?)
+}
+
+fn totp(input: &Value) -> Result<Totp, Error> {
+    Totp::new(
+        &secret(input)?,
+        TotpParams {
+            algorithm: algorithm(input)?,
+            digits: digits(input)?,
+            period: uint(input, "period")?,
+            t0: uint(input, "t0")?,
+        },
+    )
+}
+
+fn key_uri_json(k: &KeyUri) -> Value {
+    let mut v = json!({
+        "type": match k.kind { OtpKind::Totp { .. } => "totp", OtpKind::Hotp { .. } => "hotp" },
+        "issuer": k.issuer,
+        "name": k.name,
+        "secret": HEXLOWER.encode(k.secret.expose_bytes()),
+        "algorithm": k.algorithm.name(),
+        "digits": k.digits.get(),
+    });
+    match k.kind {
+        OtpKind::Totp { period } => v["period"] = period.into(),
+        OtpKind::Hotp { counter } => v["counter"] = counter.into(),
+    }
+    v
+}
+
+fn key_uri_from_json(a: &Value) -> Result<KeyUri, Error> {
+    let kind = match text(a, "type")? {
+        "totp" => OtpKind::Totp { period: uint(a, "period")? },
+        "hotp" => OtpKind::Hotp { counter: uint(a, "counter")? },
+        other => return Err(Error::malformed(format!("type {other:?}"))),
+    };
+    Ok(KeyUri {
+        kind,
+        issuer: a.get("issuer").and_then(Value::as_str).map(str::to_owned),
+        name: text(a, "name")?.to_string(),
+        secret: secret(a)?,
+        algorithm: algorithm(a)?,
+        digits: digits(a)?,
+    })
+}
+
+/// The normalised form of a payload that the protocol compares.
+pub fn payload_json(p: &Payload) -> Value {
+    json!({
+        "platform": p.meta.platform.as_str(),
+        "backup_id": p.meta.backup_id,
+        "generation": p.meta.generation,
+        "created": p.meta.created,
+        "accounts": p.accounts.iter().map(|a| json!({
+            "id": a.id,
+            "type": a.account_type.as_str(),
+            "issuer": a.issuer,
+            "name": a.name,
+            "secret": a.otp.as_ref().map(|k| HEXLOWER.encode(k.secret.expose_bytes())),
+            "algorithm": a.otp.as_ref().map(|k| k.params.algorithm.name()),
+            "digits": a.otp.as_ref().map(|k| k.params.digits.get()),
+            "period": a.otp.as_ref().map(|k| k.params.period),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn credential(input: &Value) -> Result<Credential, Error> {
+    if let Some(key) = input.get("key") {
+        return Ok(Credential::Key(RecoveryKey::from_jwk_json(key.to_string().as_bytes())?));
+    }
+    Ok(Credential::Passphrase(Passphrase::new(text(input, "passphrase")?.as_bytes())?))
+}
+
+fn restore_plan(input: &Value) -> Result<Value, Error> {
+    let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+    let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+    let platform = Platform::from_name(text(input, "platform")?)?;
+    let policy = Policy::from_name(text(input, "policy")?)?;
+    let plan = restore::plan(&device, &backup, platform, policy)?;
+    let outcomes: Vec<Value> = plan
+        .outcomes
+        .iter()
+        .map(|o| {
+            let (name, device_id, added_id) = match &o.outcome {
+                Outcome::Added => ("added", None, None),
+                Outcome::AlreadyPresent { device, .. } => ("already_present", Some(&device.id), None),
+                Outcome::KeptBoth { device, added_id, .. } => ("kept_both", Some(&device.id), Some(added_id)),
+                Outcome::Replaced { device, .. } => ("replaced", Some(&device.id), None),
+                Outcome::DeviceKept { device, .. } => ("device_kept", Some(&device.id), None),
+            };
+            json!({"id": o.id, "outcome": name, "state": o.state.as_str(), "device_id": device_id, "added_id": added_id})
+        })
+        .collect();
+    let device_after: Vec<Value> = plan
+        .resulting_device()
+        .iter()
+        .map(|d| json!({
+            "id": d.id,
+            "type": d.account_type.as_str(),
+            "state": d.state.as_str(),
+            "secret": d.secret.as_ref().map(|s| HEXLOWER.encode(s.expose_bytes())),
+            "token": d.token.is_some(),
+        }))
+        .collect();
+    Ok(json!({ "outcomes": outcomes, "device": device_after }))
+}
+
+fn lifecycle_run(input: &Value) -> Result<Value, Error> {
+    let events: Vec<Event> = serde_json::from_value(field(input, "events")?.clone())
+        .map_err(|e| Error::malformed(format!("events: {e}")))?;
+    let auto_done = input.get("auto_done").and_then(Value::as_bool).unwrap_or(true);
+    let mut machine = Machine::new();
+    let mut results = Vec::new();
+    for event in &events {
+        match machine.step(event) {
+            Err(e) => results.push(json!({
+                "error": e.code().as_str(),
+                "precondition": Precondition::of_error(&e).map(|p| p.as_str()),
+            })),
+            Ok((next, effects)) => {
+                machine = next;
+                let mut emitted = effects.clone();
+                if auto_done {
+                    let mut queue: std::collections::VecDeque<_> = effects.into();
+                    while let Some(effect) = queue.pop_front() {
+                        let (next, more) = machine.step(&Event::Done { effect })?;
+                        machine = next;
+                        emitted.extend(more.iter().cloned());
+                        queue.extend(more);
+                    }
+                }
+                results.push(json!({ "effects": emitted }));
+            }
+        }
+    }
+    let state = match &machine.on {
+        None => json!({ "on": false, "pending": machine.outbox.len() }),
+        Some(on) => json!({
+            "on": true,
+            "storage_account": on.storage_account,
+            "backup_id": on.backup_id,
+            "generation": on.generation,
+            "recipients": on.recipients,
+            "pending": machine.outbox.len(),
+        }),
+    };
+    Ok(json!({ "results": results, "state": state }))
+}
