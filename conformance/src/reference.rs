@@ -1,11 +1,11 @@
 //! The reference implementation behind the adapter operations: every operation of
 //! `spec/adapter-protocol.md`, computed by the `authbackup` crate.
 
-use authbackup::account::DeviceAccount;
+use authbackup::account::{build_backup_accounts, BuildOutcome, DeviceAccount};
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
 use authbackup::lifecycle::{Event, Machine, Precondition};
 use authbackup::otp::{Algorithm, Digits, Hotp, Totp, TotpParams};
-use authbackup::payload::{Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload, Platform};
 use authbackup::restore::{self, Outcome, Policy};
 use authbackup::uri::{KeyUri, OtpKind};
 use authbackup::{Error, Secret};
@@ -66,6 +66,24 @@ pub fn run(operation: &str, input: &Value) -> R {
             })
         }
         "restore.plan" => restore_plan(input)?,
+        "backup.build" => {
+            let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+            let (accounts, report) = build_backup_accounts(&device)?;
+            let payload = Payload { meta: BackupMeta { platform: Platform::Ios, backup_id: "b".into(), generation: 1, created: 0 }, accounts };
+            json!({
+                "accounts": payload_json(&payload)["accounts"],
+                "left_out": report.entries.iter().filter(|e| e.outcome == BuildOutcome::ExcludedByPolicy).map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            })
+        }
+        "backup.verify" => {
+            let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+            let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+            let report = authbackup::verify::verify(&device, &backup, uint(input, "time")?);
+            json!({
+                "safe_to_wipe": report.safe_to_wipe(),
+                "accounts": report.accounts.iter().map(|a| json!({ "id": a.id, "coverage": a.coverage })).collect::<Vec<_>>(),
+            })
+        }
         "lifecycle.run" => lifecycle_run(input)?,
         _ => return Ok(None),
     }))

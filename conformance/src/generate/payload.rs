@@ -121,5 +121,28 @@ pub(crate) fn payload() -> VectorFile {
     for (comment, reqs, flags, input, error) in refused {
         b.invalid(comment, reqs, flags, input, error);
     }
+
+    b.group("Building a backup from a device's accounts: the per-type rules", Some("backup.build"));
+    let hex_s = HEXLOWER.encode(&BASE32_NOPAD.decode(S.as_bytes()).unwrap());
+    let device = json!([
+        { "id": "t", "type": "totp", "issuer": "GitHub", "name": "alice", "secret": S, "token": "session" },
+        { "id": "m", "type": "msa_totp", "name": "bob@outlook.com", "secret": S, "digits": 8 },
+        { "id": "p", "type": "msa_passwordless", "issuer": "Microsoft", "name": "carol@outlook.com", "secret": S, "token": "refresh" },
+        { "id": "w", "type": "work_school", "issuer": "Contoso", "name": "dave@contoso.com", "token": "prt" },
+        { "id": "v", "type": "totp", "issuer": "VPN", "name": "dave", "secret": S, "excluded_by_policy": true },
+    ]);
+    b.valid("code-bearing kept whole, placeholders as names, tokens never, policy exclusions left out",
+        &["REQ-ACCOUNT-010", "REQ-ACCOUNT-011", "REQ-ACCOUNT-012", "REQ-ACCOUNT-013", "REQ-PAYLOAD-031", "REQ-DEVICE-002"], &["Placeholder"],
+        json!({ "device": device }),
+        json!({ "accounts": [
+            { "id": "t", "type": "totp", "issuer": "GitHub", "name": "alice", "secret": hex_s, "algorithm": "SHA1", "digits": 6, "period": 30 },
+            { "id": "m", "type": "msa_totp", "issuer": null, "name": "bob@outlook.com", "secret": hex_s, "algorithm": "SHA1", "digits": 8, "period": 30 },
+            { "id": "p", "type": "msa_passwordless", "issuer": null, "name": "carol@outlook.com", "secret": null, "algorithm": null, "digits": null, "period": null },
+            { "id": "w", "type": "work_school", "issuer": null, "name": "dave@contoso.com", "secret": null, "algorithm": null, "digits": null, "period": null },
+        ], "left_out": ["v"] }));
+    b.invalid("a code-bearing account without a secret stops the build", &["REQ-ACCOUNT-010"], &[],
+        json!({ "device": [{ "id": "t", "type": "totp", "name": "alice" }] }), "invalid_secret");
+    b.invalid("two device accounts with one id", &["REQ-DEVICE-004"], &[],
+        json!({ "device": [{ "id": "t", "type": "work_school", "name": "a" }, { "id": "t", "type": "work_school", "name": "b" }] }), "duplicate_account");
     b.finish()
 }

@@ -129,6 +129,30 @@ pub(crate) fn restore() -> VectorFile {
         b.valid(&format!("the device after a keep-both restore, restored again under {policy}: nothing changes"), &["REQ-RESTORE-030", "REQ-RESTORE-021", "REQ-RESTORE-022"], &["Idempotent"], inp, out);
     }
 
+    b.group("Verifying a backup before wiping the device", Some("backup.verify"));
+    let old = json!([code("gh", "totp", "GitHub", "alice@example.com", A), code("bank", "totp", "Example Bank", "alice", B),
+        code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C), placeholder("pw", "msa_passwordless", "alice.personal@outlook.com"),
+        placeholder("work", "work_school", "alice@contoso.com"),
+        json!({ "id": "vpn", "type": "totp", "issuer": "VPN", "name": "alice", "secret": A, "excluded_by_policy": true })]);
+    let verify = |device: Value| json!({ "device": device, "backup": backup("ios"), "time": 1700000000u64 });
+    let coverage = |list: &[(&str, &str)]| list.iter().map(|(id, c)| json!({ "id": id, "coverage": c })).collect::<Vec<_>>();
+    let all_ok = [("gh", "in_backup"), ("bank", "in_backup"), ("ms", "in_backup"), ("pw", "placeholder"), ("work", "placeholder"), ("vpn", "excluded_by_policy")];
+    b.valid("a fresh backup of the device: safe to wipe", &["REQ-COVERAGE-001", "REQ-COVERAGE-002", "REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[],
+        verify(old.clone()), json!({ "safe_to_wipe": true, "accounts": coverage(&all_ok) }));
+    let mut stale = old.clone();
+    stale[1]["secret"] = C.into();
+    stale.as_array_mut().unwrap().push(code("new", "totp", "Forge", "alice", C));
+    let mut expect = all_ok.to_vec();
+    expect[1] = ("bank", "different");
+    expect.push(("new", "missing"));
+    b.valid("an account added and a secret re-issued since the backup: not safe", &["REQ-COVERAGE-002", "REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[],
+        verify(stale), json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }));
+    let mut retyped = old.clone();
+    retyped[3]["type"] = "work_school".into();
+    let mut expect = all_ok.to_vec();
+    expect[3] = ("pw", "different");
+    b.valid("an account whose type changed", &["REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[], verify(retyped), json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }));
+
     b.group("Refused inputs", None);
     b.invalid("an unknown policy", &["REQ-RESTORE-027"], &[], input(json!([]), "ios", "overwrite"), "invalid_parameter");
     b.invalid("a device with two accounts under one id", &["REQ-DEVICE-004", "REQ-RESTORE-041"], &[],
