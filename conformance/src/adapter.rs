@@ -22,12 +22,17 @@ pub fn serve(
             Err(_) => json!({ "id": null, "error": "malformed" }),
             Ok(request) => {
                 let id = request.get("id").cloned().unwrap_or(Value::Null);
-                let op = request.get("op").and_then(Value::as_str).unwrap_or_default();
+                let op = request
+                    .get("op")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let input = request.get("input").cloned().unwrap_or(Value::Null);
                 match implementation.call(op, &input) {
                     Answer::Ok(v) => json!({ "id": id, "ok": v }),
                     Answer::Error(code) => json!({ "id": id, "error": code }),
-                    Answer::Unsupported | Answer::Broken(_) => json!({ "id": id, "unsupported": true }),
+                    Answer::Unsupported | Answer::Broken(_) => {
+                        json!({ "id": id, "unsupported": true })
+                    }
                 }
             }
         };

@@ -39,9 +39,12 @@ fn with(input: &Value, key: &str, value: Value) -> Value {
 
 fn hmac(alg: &str, key: &[u8], msg: &[u8]) -> Vec<u8> {
     match alg {
-        "SHA256" => Hmac::<sha2::Sha256>::new_from_slice(key).map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
-        "SHA512" => Hmac::<sha2::Sha512>::new_from_slice(key).map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
-        _ => Hmac::<sha1::Sha1>::new_from_slice(key).map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
+        "SHA256" => Hmac::<sha2::Sha256>::new_from_slice(key)
+            .map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
+        "SHA512" => Hmac::<sha2::Sha512>::new_from_slice(key)
+            .map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
+        _ => Hmac::<sha1::Sha1>::new_from_slice(key)
+            .map(|m| m.chain_update(msg).finalize().into_bytes().to_vec()),
     }
     .unwrap_or_default()
 }
@@ -50,19 +53,32 @@ fn hmac(alg: &str, key: &[u8], msg: &[u8]) -> Vec<u8> {
 fn wrong_truncation(operation: &str, input: &Value) -> Answer {
     let counter = match operation {
         "hotp.generate" => input["counter"].as_u64(),
-        "totp.generate" => match (input["time"].as_u64(), input["t0"].as_u64(), input["period"].as_u64()) {
+        "totp.generate" => match (
+            input["time"].as_u64(),
+            input["t0"].as_u64(),
+            input["period"].as_u64(),
+        ) {
             (Some(t), Some(t0), Some(p)) if t >= t0 && p > 0 => Some((t - t0) / p),
             _ => None,
         },
         _ => None,
     };
-    let (Some(counter), Some(key)) = (counter, input["secret"].as_str().and_then(|s| data_encoding::HEXLOWER.decode(s.as_bytes()).ok())) else {
+    let (Some(counter), Some(key)) = (
+        counter,
+        input["secret"]
+            .as_str()
+            .and_then(|s| data_encoding::HEXLOWER.decode(s.as_bytes()).ok()),
+    ) else {
         return reference(operation, input);
     };
     if !matches!(reference(operation, input), Answer::Ok(_)) {
         return reference(operation, input);
     }
-    let mac = hmac(input["algorithm"].as_str().unwrap_or("SHA1"), &key, &counter.to_be_bytes());
+    let mac = hmac(
+        input["algorithm"].as_str().unwrap_or("SHA1"),
+        &key,
+        &counter.to_be_bytes(),
+    );
     let o = (mac[0] & 0x0f) as usize;
     let bin = u32::from_be_bytes([mac[o], mac[o + 1], mac[o + 2], mac[o + 3]]) & 0x7fff_ffff;
     let digits = input["digits"].as_u64().unwrap_or(6) as u32;
@@ -81,7 +97,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "off-by-one-time-step",
             bug: "computes the code of the next time step",
             behave: |op, input| match (op, input["time"].as_u64(), input["period"].as_u64()) {
-                ("totp.generate", Some(t), Some(p)) => reference(op, &with(input, "time", t.saturating_add(p).into())),
+                ("totp.generate", Some(t), Some(p)) => {
+                    reference(op, &with(input, "time", t.saturating_add(p).into()))
+                }
                 _ => reference(op, input),
             },
         },
@@ -89,7 +107,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "sha1-always",
             bug: "uses HMAC-SHA-1 whatever the algorithm says",
             behave: |op, input| match op {
-                "hotp.generate" | "totp.generate" => reference(op, &with(input, "algorithm", "SHA1".into())),
+                "hotp.generate" | "totp.generate" => {
+                    reference(op, &with(input, "algorithm", "SHA1".into()))
+                }
                 _ => reference(op, input),
             },
         },
@@ -98,7 +118,11 @@ pub fn mutants() -> Vec<Mutant> {
             bug: "returns the code as a number, losing its leading zeros",
             behave: |op, input| match reference(op, input) {
                 Answer::Ok(v) if v.get("code").is_some() => {
-                    let code = v["code"].as_str().unwrap_or_default().trim_start_matches('0').to_string();
+                    let code = v["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim_start_matches('0')
+                        .to_string();
                     Answer::Ok(json!({ "code": if code.is_empty() { "0".into() } else { code } }))
                 }
                 other => other,
@@ -108,8 +132,15 @@ pub fn mutants() -> Vec<Mutant> {
             name: "base32-padding-refused",
             bug: "refuses base32 with = padding",
             behave: |op, input| {
-                let text = input.get("text").or(input.get("uri")).and_then(Value::as_str).unwrap_or_default();
-                if matches!(op, "secret.decode" | "uri.parse") && text.contains('=') && text.contains("===") {
+                let text = input
+                    .get("text")
+                    .or(input.get("uri"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if matches!(op, "secret.decode" | "uri.parse")
+                    && text.contains('=')
+                    && text.contains("===")
+                {
                     return Answer::Error("invalid_secret".into());
                 }
                 reference(op, input)
@@ -119,7 +150,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "time-before-t0-wraps",
             bug: "lets a time before T0 wrap around instead of refusing it",
             behave: |op, input| match (op, input["time"].as_u64(), input["t0"].as_u64()) {
-                ("totp.generate", Some(t), Some(t0)) if t < t0 => reference(op, &with(input, "t0", 0.into())),
+                ("totp.generate", Some(t), Some(t0)) if t < t0 => {
+                    reference(op, &with(input, "t0", 0.into()))
+                }
                 _ => reference(op, input),
             },
         },
@@ -130,7 +163,14 @@ pub fn mutants() -> Vec<Mutant> {
                 let uri = input["uri"].as_str().unwrap_or_default();
                 if op == "uri.parse" && uri.matches("secret=").count() > 1 {
                     let first = uri.find("secret=").unwrap_or(0);
-                    let trimmed = format!("{}{}", &uri[..first], &uri[first + 7..].splitn(2, '&').nth(1).unwrap_or_default());
+                    let trimmed = format!(
+                        "{}{}",
+                        &uri[..first],
+                        uri[first + 7..]
+                            .split_once('&')
+                            .map(|x| x.1)
+                            .unwrap_or_default()
+                    );
                     return reference(op, &json!({ "uri": trimmed }));
                 }
                 reference(op, input)
@@ -140,7 +180,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "secret-kept-in-placeholder",
             bug: "accepts a placeholder account that carries a secret",
             behave: |op, input| match reference(op, input) {
-                Answer::Error(code) if code == "secret_in_placeholder" => Answer::Ok(json!({ "accepted": true })),
+                Answer::Error(code) if code == "secret_in_placeholder" => {
+                    Answer::Ok(json!({ "accepted": true }))
+                }
                 other => other,
             },
         },
@@ -148,7 +190,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "unknown-members-ignored",
             bug: "ignores unknown payload members (a password field passes)",
             behave: |op, input| match reference(op, input) {
-                Answer::Error(code) if code == "malformed" && op == "payload.parse" => Answer::Ok(json!({ "accepted": true })),
+                Answer::Error(code) if code == "malformed" && op == "payload.parse" => {
+                    Answer::Ok(json!({ "accepted": true }))
+                }
                 other => other,
             },
         },
@@ -156,7 +200,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "accepts-tampered-tag",
             bug: "does not check the authentication tag",
             behave: |op, input| match reference(op, input) {
-                Answer::Error(code) if code == "decryption_failed" && op == "container.open" => Answer::Ok(json!({ "accepted": true })),
+                Answer::Error(code) if code == "decryption_failed" && op == "container.open" => {
+                    Answer::Ok(json!({ "accepted": true }))
+                }
                 other => other,
             },
         },
@@ -164,7 +210,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "accepts-p2c-2-31",
             bug: "runs PBKDF2 with whatever p2c the container asks for",
             behave: |op, input| match reference(op, input) {
-                Answer::Error(code) if code == "kdf_params_out_of_range" => Answer::Error("decryption_failed".into()),
+                Answer::Error(code) if code == "kdf_params_out_of_range" => {
+                    Answer::Error("decryption_failed".into())
+                }
                 other => other,
             },
         },
@@ -172,7 +220,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "accepts-zip",
             bug: "decompresses (zip) instead of refusing it",
             behave: |op, input| match reference(op, input) {
-                Answer::Error(code) if code == "algorithm_not_allowed" => Answer::Error("decryption_failed".into()),
+                Answer::Error(code) if code == "algorithm_not_allowed" => {
+                    Answer::Error("decryption_failed".into())
+                }
                 other => other,
             },
         },
@@ -191,7 +241,9 @@ pub fn mutants() -> Vec<Mutant> {
             name: "overwrites-under-keep-both",
             bug: "replaces a device account under keep-both, as the widely used app does",
             behave: |op, input| match (op, input["policy"].as_str()) {
-                ("restore.plan", Some("keep-both")) => reference(op, &with(input, "policy", "prefer-backup".into())),
+                ("restore.plan", Some("keep-both")) => {
+                    reference(op, &with(input, "policy", "prefer-backup".into()))
+                }
                 _ => reference(op, input),
             },
         },
@@ -199,9 +251,10 @@ pub fn mutants() -> Vec<Mutant> {
             name: "placeholder-restored-ready",
             bug: "restores a placeholder as ready instead of action_required",
             behave: |op, input| match reference(op, input) {
-                Answer::Ok(v) if op == "restore.plan" => {
-                    Answer::Ok(serde_json::from_str(&v.to_string().replace("action_required", "ready")).unwrap_or(v))
-                }
+                Answer::Ok(v) if op == "restore.plan" => Answer::Ok(
+                    serde_json::from_str(&v.to_string().replace("action_required", "ready"))
+                        .unwrap_or(v),
+                ),
                 other => other,
             },
         },
@@ -212,7 +265,10 @@ pub fn mutants() -> Vec<Mutant> {
                 "lifecycle.run" => {
                     let fixed = serde_json::to_string(input)
                         .unwrap_or_default()
-                        .replace("\"recovery_account\":null", "\"recovery_account\":{\"id\":\"x\",\"personal\":true}")
+                        .replace(
+                            "\"recovery_account\":null",
+                            "\"recovery_account\":{\"id\":\"x\",\"personal\":true}",
+                        )
                         .replace("\"icloud_keychain\":false", "\"icloud_keychain\":true")
                         .replace("\"os_version\":15", "\"os_version\":17");
                     reference(op, &serde_json::from_str(&fixed).unwrap_or(input.clone()))

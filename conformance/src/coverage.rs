@@ -40,19 +40,28 @@ pub fn compute(
     for c in cases {
         for r in &c.case.requirements {
             if !requirements.contains_key(r) {
-                problems.push(format!("{} cites {r}, which the spec does not define", c.id));
+                problems.push(format!(
+                    "{} cites {r}, which the spec does not define",
+                    c.id
+                ));
             }
             by_req.entry(r.clone()).or_default().push(c.id.clone());
         }
     }
     let mut cov = Coverage::default();
-    let musts: BTreeSet<&String> = requirements.values().filter(|r| r.must).map(|r| &r.id).collect();
+    let musts: BTreeSet<&String> = requirements
+        .values()
+        .filter(|r| r.must)
+        .map(|r| &r.id)
+        .collect();
     for id in &musts {
         match (by_req.get(*id), exclusions.get(*id)) {
             (Some(cases), None) => {
                 cov.covered.insert((*id).clone(), cases.clone());
             }
-            (Some(_), Some(_)) => problems.push(format!("{id} is excluded but vectors cover it: drop the exclusion")),
+            (Some(_), Some(_)) => problems.push(format!(
+                "{id} is excluded but vectors cover it: drop the exclusion"
+            )),
             (None, Some(reason)) => {
                 cov.excluded.insert((*id).clone(), reason.clone());
             }
@@ -61,7 +70,9 @@ pub fn compute(
     }
     for id in exclusions.keys() {
         if !musts.contains(id) {
-            problems.push(format!("the exclusion of {id} names no MUST requirement of the spec"));
+            problems.push(format!(
+                "the exclusion of {id} names no MUST requirement of the spec"
+            ));
         }
     }
     cov.problems = problems;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use authbackup_conformance::{adapter, bad, coverage, generate, model, process, reference, report, runner, spec};
+use authbackup_conformance::{
+    adapter, bad, coverage, generate, model, process, reference, report, runner, spec,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// The conformance suite of the Authenticator Backup Format.
@@ -101,18 +103,41 @@ fn main() -> ExitCode {
 }
 
 fn load(dir: Option<PathBuf>) -> Result<Vec<model::Case>, String> {
-    Ok(model::cases(&model::load(&dir.unwrap_or_else(model::default_dir))?))
+    Ok(model::cases(&model::load(
+        &dir.unwrap_or_else(model::default_dir),
+    )?))
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Run { impl_cmd, timeout_ms, profile, run, skip, expect_failures, format, output, vectors } => {
+        Command::Run {
+            impl_cmd,
+            timeout_ms,
+            profile,
+            run,
+            skip,
+            expect_failures,
+            format,
+            output,
+            vectors,
+        } => {
             let cases = load(vectors)?;
-            let selection = runner::Selection { profiles: profile, run, skip };
+            let selection = runner::Selection {
+                profiles: profile,
+                run,
+                skip,
+            };
             let listed: runner::ExpectedFailures = match expect_failures {
                 None => Default::default(),
-                Some(path) => serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?)
-                    .map_err(|e| format!("{}: not a JSON object of glob to reason: {e}", path.display()))?,
+                Some(path) => serde_json::from_slice(
+                    &std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+                )
+                .map_err(|e| {
+                    format!(
+                        "{}: not a JSON object of glob to reason: {e}",
+                        path.display()
+                    )
+                })?,
             };
             let total = cases.iter().filter(|c| selection.includes(c)).count() as u64;
             let bar = indicatif::ProgressBar::new(total);
@@ -125,10 +150,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             };
             let result = match impl_cmd {
                 Some(cmd) => {
-                    let mut adapter = process::Process::new(&cmd, Duration::from_millis(timeout_ms));
+                    let mut adapter =
+                        process::Process::new(&cmd, Duration::from_millis(timeout_ms));
                     runner::run(&mut adapter, &cases, &selection, &listed, &mut progress)
                 }
-                None => runner::run(&mut reference::Reference, &cases, &selection, &listed, &mut progress),
+                None => runner::run(
+                    &mut reference::Reference,
+                    &cases,
+                    &selection,
+                    &listed,
+                    &mut progress,
+                ),
             };
             bar.finish_and_clear();
             let text = match format {
@@ -139,29 +171,52 @@ fn run(command: Command) -> Result<ExitCode, String> {
             match output {
                 Some(path) => {
                     std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-                    println!("{}", report::human(&result).lines().last().unwrap_or_default());
+                    println!(
+                        "{}",
+                        report::human(&result).lines().last().unwrap_or_default()
+                    );
                 }
                 None => println!("{text}"),
             }
-            Ok(if result.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if result.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::List { vectors } => {
             let files = model::load(&vectors.unwrap_or_else(model::default_dir))?;
             for f in &files {
-                let ops: std::collections::BTreeSet<String> = model::cases(std::slice::from_ref(f)).into_iter().map(|c| c.operation).collect();
-                println!("{:<10} {:>4} cases  {}", f.section, f.number_of_tests, ops.into_iter().collect::<Vec<_>>().join(", "));
+                let ops: std::collections::BTreeSet<String> = model::cases(std::slice::from_ref(f))
+                    .into_iter()
+                    .map(|c| c.operation)
+                    .collect();
+                println!(
+                    "{:<10} {:>4} cases  {}",
+                    f.section,
+                    f.number_of_tests,
+                    ops.into_iter().collect::<Vec<_>>().join(", ")
+                );
             }
-            println!("{} cases in all", files.iter().map(|f| f.number_of_tests).sum::<usize>());
+            println!(
+                "{} cases in all",
+                files.iter().map(|f| f.number_of_tests).sum::<usize>()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Coverage { vectors, spec: dir } => {
             let cases = load(vectors)?;
             let requirements = spec::requirements(&dir.unwrap_or_else(spec::default_dir))?;
-            let exclusions: coverage::Exclusions = serde_json::from_str(include_str!("../coverage-exclusions.json"))
-                .map_err(|e| format!("coverage-exclusions.json: {e}"))?;
+            let exclusions: coverage::Exclusions =
+                serde_json::from_str(include_str!("../coverage-exclusions.json"))
+                    .map_err(|e| format!("coverage-exclusions.json: {e}"))?;
             let cov = coverage::compute(&requirements, &cases, &exclusions);
             println!("{}", coverage::human(&cov));
-            Ok(if cov.complete() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if cov.complete() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Generate { check, vectors } => {
             let dir = vectors.unwrap_or_else(model::default_dir);
@@ -175,24 +230,49 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 return Ok(ExitCode::FAILURE);
             }
             generate::write(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            println!("wrote {} vector files to {}", model::SECTIONS.len(), dir.display());
+            println!(
+                "wrote {} vector files to {}",
+                model::SECTIONS.len(),
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Adapter => {
             let stdin = std::io::stdin();
-            adapter::serve(&mut reference::Reference, stdin.lock(), std::io::stdout().lock()).map_err(|e| e.to_string())?;
+            adapter::serve(
+                &mut reference::Reference,
+                stdin.lock(),
+                std::io::stdout().lock(),
+            )
+            .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::SelfTest { vectors } => {
             let cases = load(vectors)?;
             let mut all_caught = true;
             for mut m in bad::mutants() {
-                let r = runner::run(&mut m, &cases, &Default::default(), &Default::default(), &mut |_| {});
+                let r = runner::run(
+                    &mut m,
+                    &cases,
+                    &Default::default(),
+                    &Default::default(),
+                    &mut |_| {},
+                );
                 let caught = r.summary.failed > 0;
                 all_caught &= caught;
-                println!("{} {:<30} {} failing cases — {}", if caught { "caught " } else { "MISSED " }, m.name, r.summary.failed, m.bug);
+                println!(
+                    "{} {:<30} {} failing cases — {}",
+                    if caught { "caught " } else { "MISSED " },
+                    m.name,
+                    r.summary.failed,
+                    m.bug
+                );
             }
-            Ok(if all_caught { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if all_caught {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -13,7 +13,14 @@ pub const SCHEMA: &str = "abf-vectors-1";
 
 /// The sections, one vector file each, in run order.
 pub const SECTIONS: [&str; 8] = [
-    "hotp", "totp", "secret", "uri", "payload", "container", "restore", "lifecycle",
+    "hotp",
+    "totp",
+    "secret",
+    "uri",
+    "payload",
+    "container",
+    "restore",
+    "lifecycle",
 ];
 
 /// One vector file.
@@ -126,7 +133,10 @@ pub fn load(dir: &std::path::Path) -> Result<Vec<VectorFile>, String> {
             let file: VectorFile =
                 serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             if file.schema != SCHEMA || file.section != *s {
-                return Err(format!("{}: not an {SCHEMA} file for section {s}", path.display()));
+                return Err(format!(
+                    "{}: not an {SCHEMA} file for section {s}",
+                    path.display()
+                ));
             }
             Ok(file)
         })

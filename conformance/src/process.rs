@@ -69,7 +69,11 @@ impl Process {
                     }
                 }
             });
-            self.running = Some(Running { child, stdin, lines: rx });
+            self.running = Some(Running {
+                child,
+                stdin,
+                lines: rx,
+            });
         }
         Ok(self.running.as_mut().expect("started above"))
     }
@@ -99,7 +103,12 @@ impl Process {
                     match response.get("id").and_then(Value::as_u64) {
                         Some(got) if got == id => return Ok(response),
                         Some(got) if got < id => continue, // a late answer to an earlier request
-                        _ => return Err(format!("response without this request's id: {}", truncate(&line))),
+                        _ => {
+                            return Err(format!(
+                                "response without this request's id: {}",
+                                truncate(&line)
+                            ))
+                        }
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -132,7 +141,9 @@ impl Implementation for Process {
                 } else if response.get("unsupported") == Some(&Value::Bool(true)) {
                     Answer::Unsupported
                 } else {
-                    Answer::Broken(format!("response has no ok, error or unsupported: {response}"))
+                    Answer::Broken(format!(
+                        "response has no ok, error or unsupported: {response}"
+                    ))
                 }
             }
         }

@@ -41,18 +41,24 @@ pub fn run(operation: &str, input: &Value) -> R {
             let hotp = Hotp::new(&secret(input)?, algorithm(input)?, digits(input)?);
             json!({ "code": hotp.code(uint(input, "counter")?).to_string() })
         }
-        "totp.generate" => json!({ "code": totp(input)?.code_at(uint(input, "time")?)?.to_string() }),
+        "totp.generate" => {
+            json!({ "code": totp(input)?.code_at(uint(input, "time")?)?.to_string() })
+        }
         "totp.verify" => {
             let candidate = text(input, "candidate")?;
-            let step = totp(input)?.verify(candidate, uint(input, "time")?, uint(input, "window")?)?;
+            let step =
+                totp(input)?.verify(candidate, uint(input, "time")?, uint(input, "window")?)?;
             json!({ "step": step })
         }
-        "secret.decode" => json!({ "secret": HEXLOWER.encode(Secret::from_base32(text(input, "text")?)?.expose_bytes()) }),
+        "secret.decode" => {
+            json!({ "secret": HEXLOWER.encode(Secret::from_base32(text(input, "text")?)?.expose_bytes()) })
+        }
         "uri.parse" => key_uri_json(&KeyUri::parse(text(input, "uri")?)?),
         "uri.emit" => json!({ "uri": key_uri_from_json(&input["account"])?.to_uri()?.as_str() }),
         "payload.parse" => payload_json(&Payload::from_json(text(input, "payload")?.as_bytes())?),
         "container.open" => {
-            let opened = container::open(text(input, "container")?.as_bytes(), &credential(input)?)?;
+            let opened =
+                container::open(text(input, "container")?.as_bytes(), &credential(input)?)?;
             payload_json(&opened.payload)
         }
         "container.inspect" => {
@@ -67,16 +73,32 @@ pub fn run(operation: &str, input: &Value) -> R {
         }
         "restore.plan" => restore_plan(input)?,
         "backup.build" => {
-            let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+            let device = DeviceAccount::list_from_json(
+                json!({ "accounts": field(input, "device")? })
+                    .to_string()
+                    .as_bytes(),
+            )?;
             let (accounts, report) = build_backup_accounts(&device)?;
-            let payload = Payload { meta: BackupMeta { platform: Platform::Ios, backup_id: "b".into(), generation: 1, created: 0 }, accounts };
+            let payload = Payload {
+                meta: BackupMeta {
+                    platform: Platform::Ios,
+                    backup_id: "b".into(),
+                    generation: 1,
+                    created: 0,
+                },
+                accounts,
+            };
             json!({
                 "accounts": payload_json(&payload)["accounts"],
                 "left_out": report.entries.iter().filter(|e| e.outcome == BuildOutcome::ExcludedByPolicy).map(|e| e.id.as_str()).collect::<Vec<_>>(),
             })
         }
         "backup.verify" => {
-            let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+            let device = DeviceAccount::list_from_json(
+                json!({ "accounts": field(input, "device")? })
+                    .to_string()
+                    .as_bytes(),
+            )?;
             let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
             let report = authbackup::verify::verify(&device, &backup, uint(input, "time")?);
             json!({
@@ -152,8 +174,12 @@ fn key_uri_json(k: &KeyUri) -> Value {
 
 fn key_uri_from_json(a: &Value) -> Result<KeyUri, Error> {
     let kind = match text(a, "type")? {
-        "totp" => OtpKind::Totp { period: uint(a, "period")? },
-        "hotp" => OtpKind::Hotp { counter: uint(a, "counter")? },
+        "totp" => OtpKind::Totp {
+            period: uint(a, "period")?,
+        },
+        "hotp" => OtpKind::Hotp {
+            counter: uint(a, "counter")?,
+        },
         other => return Err(Error::malformed(format!("type {other:?}"))),
     };
     Ok(KeyUri {
@@ -188,13 +214,21 @@ pub fn payload_json(p: &Payload) -> Value {
 
 fn credential(input: &Value) -> Result<Credential, Error> {
     if let Some(key) = input.get("key") {
-        return Ok(Credential::Key(RecoveryKey::from_jwk_json(key.to_string().as_bytes())?));
+        return Ok(Credential::Key(RecoveryKey::from_jwk_json(
+            key.to_string().as_bytes(),
+        )?));
     }
-    Ok(Credential::Passphrase(Passphrase::new(text(input, "passphrase")?.as_bytes())?))
+    Ok(Credential::Passphrase(Passphrase::new(
+        text(input, "passphrase")?.as_bytes(),
+    )?))
 }
 
 fn restore_plan(input: &Value) -> Result<Value, Error> {
-    let device = DeviceAccount::list_from_json(json!({ "accounts": field(input, "device")? }).to_string().as_bytes())?;
+    let device = DeviceAccount::list_from_json(
+        json!({ "accounts": field(input, "device")? })
+            .to_string()
+            .as_bytes(),
+    )?;
     let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
     let platform = Platform::from_name(text(input, "platform")?)?;
     let policy = Policy::from_name(text(input, "policy")?)?;
@@ -216,13 +250,15 @@ fn restore_plan(input: &Value) -> Result<Value, Error> {
     let device_after: Vec<Value> = plan
         .resulting_device()
         .iter()
-        .map(|d| json!({
-            "id": d.id,
-            "type": d.account_type.as_str(),
-            "state": d.state.as_str(),
-            "secret": d.secret.as_ref().map(|s| HEXLOWER.encode(s.expose_bytes())),
-            "token": d.token.is_some(),
-        }))
+        .map(|d| {
+            json!({
+                "id": d.id,
+                "type": d.account_type.as_str(),
+                "state": d.state.as_str(),
+                "secret": d.secret.as_ref().map(|s| HEXLOWER.encode(s.expose_bytes())),
+                "token": d.token.is_some(),
+            })
+        })
         .collect();
     Ok(json!({ "outcomes": outcomes, "device": device_after }))
 }
@@ -230,7 +266,10 @@ fn restore_plan(input: &Value) -> Result<Value, Error> {
 fn lifecycle_run(input: &Value) -> Result<Value, Error> {
     let events: Vec<Event> = serde_json::from_value(field(input, "events")?.clone())
         .map_err(|e| Error::malformed(format!("events: {e}")))?;
-    let auto_done = input.get("auto_done").and_then(Value::as_bool).unwrap_or(true);
+    let auto_done = input
+        .get("auto_done")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let mut machine = Machine::new();
     let mut results = Vec::new();
     for event in &events {

@@ -35,7 +35,11 @@ pub fn human(report: &RunReport) -> String {
             s.expected_failures, s.unexpected_passes
         );
     }
-    let _ = write!(out, "{} passed, {} failed, {} skipped", s.passed, s.failed, s.skipped);
+    let _ = write!(
+        out,
+        "{} passed, {} failed, {} skipped",
+        s.passed, s.failed, s.skipped
+    );
     out
 }
 
@@ -81,18 +85,33 @@ pub fn junit(report: &RunReport) -> String {
     let _ = writeln!(
         out,
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        escape(&format!("authbackup conformance: {}", report.implementation)),
+        escape(&format!(
+            "authbackup conformance: {}",
+            report.implementation
+        )),
         report.cases.len(),
         s.failed + s.unexpected_passes,
         s.skipped
     );
     for section in sections {
-        let cases: Vec<_> = report.cases.iter().filter(|c| c.section == section).collect();
+        let cases: Vec<_> = report
+            .cases
+            .iter()
+            .filter(|c| c.section == section)
+            .collect();
         let failures = cases
             .iter()
-            .filter(|c| matches!(c.status, Status::Failed { .. } | Status::UnexpectedPass { .. }))
+            .filter(|c| {
+                matches!(
+                    c.status,
+                    Status::Failed { .. } | Status::UnexpectedPass { .. }
+                )
+            })
             .count();
-        let skipped = cases.iter().filter(|c| matches!(c.status, Status::Skipped { .. })).count();
+        let skipped = cases
+            .iter()
+            .filter(|c| matches!(c.status, Status::Skipped { .. }))
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
@@ -111,7 +130,11 @@ pub fn junit(report: &RunReport) -> String {
                     let _ = writeln!(out, "/>");
                 }
                 Status::Skipped { reason } => {
-                    let _ = writeln!(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>", escape(reason));
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(reason)
+                    );
                 }
                 Status::Failed { expected, got } => {
                     let _ = writeln!(

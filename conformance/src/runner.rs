@@ -114,7 +114,7 @@ impl RunReport {
 }
 
 /// Judges one answer against the case's expectation.
-pub fn judge(case: &Case, answer: &Answer) -> Result<(), (Value, Value)> {
+pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<(Value, Value)>> {
     let t = &case.case;
     let expected = || match t.result {
         Expected::Valid => serde_json::json!({ "ok": t.output }),
@@ -137,7 +137,7 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), (Value, Value)> {
     if pass {
         Ok(())
     } else {
-        Err((expected(), got))
+        Err(Box::new((expected(), got)))
     }
 }
 
@@ -156,14 +156,20 @@ pub fn run(
     for case in cases.iter().filter(|c| selection.includes(c)) {
         let status = if unsupported.contains(&case.section) {
             Status::Skipped {
-                reason: format!("the implementation does not support the {} profile", case.section),
+                reason: format!(
+                    "the implementation does not support the {} profile",
+                    case.section
+                ),
             }
         } else {
             let answer = implementation.call(&case.operation, &case.case.input);
             if answer == Answer::Unsupported {
                 unsupported.insert(case.section.clone());
                 Status::Skipped {
-                    reason: format!("the implementation answered unsupported for {}", case.operation),
+                    reason: format!(
+                        "the implementation answered unsupported for {}",
+                        case.operation
+                    ),
                 }
             } else {
                 let listed = expected_failures
@@ -174,7 +180,10 @@ pub fn run(
                     (Ok(()), None) => Status::Passed,
                     (Ok(()), Some(reason)) => Status::UnexpectedPass { reason },
                     (Err(_), Some(reason)) => Status::ExpectedFailure { reason },
-                    (Err((expected, got)), None) => Status::Failed { expected, got },
+                    (Err(diff), None) => {
+                        let (expected, got) = *diff;
+                        Status::Failed { expected, got }
+                    }
                 }
             }
         };

@@ -72,10 +72,16 @@ pub fn cited_ids(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(at) = rest.find("REQ-") {
         let tail = &rest[at + 4..];
-        let area: String = tail.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+        let area: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase())
+            .collect();
         let after = &tail[area.len()..];
         if !area.is_empty() && after.starts_with('-') {
-            let digits: String = after[1..].chars().take_while(char::is_ascii_digit).collect();
+            let digits: String = after[1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
             if digits.len() == 3 {
                 ids.push(format!("REQ-{area}-{digits}"));
             }
@@ -90,15 +96,24 @@ pub fn cited_ids(text: &str) -> Vec<String> {
 pub fn requirements(dir: &Path) -> Result<BTreeMap<String, Requirement>, String> {
     let mut out = BTreeMap::new();
     for path in files(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         for p in paragraphs(&text) {
             if let Some(rest) = p.strip_prefix("**REQ-") {
                 let id = format!("REQ-{}", rest.split("**").next().unwrap_or_default());
                 if cited_ids(&id) != [id.clone()] {
                     return Err(format!("{file}: malformed requirement id {id:?}"));
                 }
-                let req = Requirement { id: id.clone(), file: file.clone(), must: has_must(&p) };
+                let req = Requirement {
+                    id: id.clone(),
+                    file: file.clone(),
+                    must: has_must(&p),
+                };
                 if out.insert(id.clone(), req).is_some() {
                     return Err(format!("{file}: {id} is defined twice"));
                 }

@@ -49,6 +49,20 @@ impl Rng {
     }
 }
 
+/// A case expected to succeed: comment, requirements, flags, input, output.
+pub(crate) type Accepted<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Value, Value);
+/// A case expected to fail: comment, requirements, flags, input, error code.
+pub(crate) type Refused<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Value, &'a str);
+
+/// [`Refused`] with an owned comment.
+pub(crate) type OwnedRefused<'a> = (String, &'a [&'a str], &'a [&'a str], Value, &'a str);
+
+/// The expectation of one case.
+enum Expect<'a> {
+    Output(Value),
+    Error(&'a str),
+}
+
 /// Builds one vector file.
 pub(crate) struct Builder {
     section: &'static str,
@@ -91,30 +105,63 @@ impl Builder {
         });
     }
 
-    fn push(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, result: Expected, output: Option<Value>, error: Option<&str>) {
+    fn push(
+        &mut self,
+        comment: &str,
+        reqs: &[&str],
+        flags: &[&str],
+        input: Value,
+        expect: Expect<'_>,
+    ) {
+        let (result, output, error) = match expect {
+            Expect::Output(v) => (Expected::Valid, Some(v), None),
+            Expect::Error(code) => (Expected::Invalid, None, Some(code)),
+        };
         for f in flags {
-            assert!(self.notes.contains_key(*f), "{}: flag {f} has no note", self.section);
+            assert!(
+                self.notes.contains_key(*f),
+                "{}: flag {f} has no note",
+                self.section
+            );
         }
         let tc_id = self.next_id;
         self.next_id += 1;
-        self.groups.last_mut().expect("a group first").tests.push(TestCase {
-            tc_id,
-            comment: comment.to_string(),
-            requirements: reqs.iter().map(|s| s.to_string()).collect(),
-            flags: flags.iter().map(|s| s.to_string()).collect(),
-            input,
-            result,
-            output,
-            error: error.map(str::to_owned),
-        });
+        self.groups
+            .last_mut()
+            .expect("a group first")
+            .tests
+            .push(TestCase {
+                tc_id,
+                comment: comment.to_string(),
+                requirements: reqs.iter().map(|s| s.to_string()).collect(),
+                flags: flags.iter().map(|s| s.to_string()).collect(),
+                input,
+                result,
+                output,
+                error: error.map(str::to_owned),
+            });
     }
 
-    pub(crate) fn valid(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, output: Value) {
-        self.push(comment, reqs, flags, input, Expected::Valid, Some(output), None);
+    pub(crate) fn valid(
+        &mut self,
+        comment: &str,
+        reqs: &[&str],
+        flags: &[&str],
+        input: Value,
+        output: Value,
+    ) {
+        self.push(comment, reqs, flags, input, Expect::Output(output));
     }
 
-    pub(crate) fn invalid(&mut self, comment: &str, reqs: &[&str], flags: &[&str], input: Value, error: &str) {
-        self.push(comment, reqs, flags, input, Expected::Invalid, None, Some(error));
+    pub(crate) fn invalid(
+        &mut self,
+        comment: &str,
+        reqs: &[&str],
+        flags: &[&str],
+        input: Value,
+        error: &str,
+    ) {
+        self.push(comment, reqs, flags, input, Expect::Error(error));
     }
 
     pub(crate) fn finish(self) -> VectorFile {

@@ -4,7 +4,7 @@
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use serde_json::{json, Value};
 
-use super::Builder;
+use super::{Builder, Refused};
 use crate::model::VectorFile;
 
 const S: &str = "JBSWY3DPEHPK3PXP";
@@ -49,23 +49,57 @@ pub(crate) fn payload() -> VectorFile {
         "Inputs are payload texts; valid ones expect the normalised form written out by hand (secrets as hex, absent members as null).",
     ]);
     b.note("Placeholder", "Data leak", "A placeholder carrying a secret or token would restore a credential that must never leave the device.", &["REQ-ACCOUNT-006", "REQ-PAYLOAD-013"]);
-    b.note("UnknownMember", "Data leak", "Unknown members (passwords, tokens) must be refused, not ignored.", &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020"]);
-    b.note("Version", "Downgrade", "Another version must be refused as such, even if its members are unknown.", &["REQ-PAYLOAD-002"]);
-    b.note("Limits", "Resource use", "Counts and lengths beyond the limits.", &["REQ-PAYLOAD-006", "REQ-ACCOUNT-002", "REQ-ACCOUNT-003"]);
+    b.note(
+        "UnknownMember",
+        "Data leak",
+        "Unknown members (passwords, tokens) must be refused, not ignored.",
+        &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020"],
+    );
+    b.note(
+        "Version",
+        "Downgrade",
+        "Another version must be refused as such, even if its members are unknown.",
+        &["REQ-PAYLOAD-002"],
+    );
+    b.note(
+        "Limits",
+        "Resource use",
+        "Counts and lengths beyond the limits.",
+        &["REQ-PAYLOAD-006", "REQ-ACCOUNT-002", "REQ-ACCOUNT-003"],
+    );
 
     b.group("Valid payloads", None);
-    let all = json!([totp_account("t"),
+    let all = json!([
+        totp_account("t"),
         json!({ "id": "m", "type": "msa_totp", "name": "bob@outlook.com", "secret": "jbsw y3dp ehpk 3pxp", "algorithm": "sha256", "digits": 8, "period": 60 }),
-        placeholder("p", "msa_passwordless"), placeholder("w", "work_school")]);
+        placeholder("p", "msa_passwordless"),
+        placeholder("w", "work_school")
+    ]);
     let secret_hex = HEXLOWER.encode(&BASE32_NOPAD.decode(S.as_bytes()).unwrap());
     b.valid("every account type", &["REQ-ACCOUNT-001", "REQ-ACCOUNT-005", "REQ-ACCOUNT-006", "REQ-PAYLOAD-001", "REQ-PAYLOAD-010"], &[], text(&doc(all)),
         normal(json!([normal_totp("t"),
             json!({ "id": "m", "type": "msa_totp", "issuer": null, "name": "bob@outlook.com", "secret": secret_hex, "algorithm": "SHA256", "digits": 8, "period": 60 }),
             normal_placeholder("p", "msa_passwordless"), normal_placeholder("w", "work_school")])));
-    b.valid("no accounts", &["REQ-PAYLOAD-001"], &[], text(&doc(json!([]))), normal(json!([])));
-    b.valid("android, generation 2^64 - 1", &["REQ-PAYLOAD-003", "REQ-PAYLOAD-005"], &[],
-        text(&edit(&doc(json!([])), |v| { v["platform"] = "android".into(); v["generation"] = u64::MAX.into(); })),
-        edit(&normal(json!([])), |v| { v["platform"] = "android".into(); v["generation"] = u64::MAX.into(); }));
+    b.valid(
+        "no accounts",
+        &["REQ-PAYLOAD-001"],
+        &[],
+        text(&doc(json!([]))),
+        normal(json!([])),
+    );
+    b.valid(
+        "android, generation 2^64 - 1",
+        &["REQ-PAYLOAD-003", "REQ-PAYLOAD-005"],
+        &[],
+        text(&edit(&doc(json!([])), |v| {
+            v["platform"] = "android".into();
+            v["generation"] = u64::MAX.into();
+        })),
+        edit(&normal(json!([])), |v| {
+            v["platform"] = "android".into();
+            v["generation"] = u64::MAX.into();
+        }),
+    );
     b.valid("null issuer and parameters on a placeholder count as absent", &["REQ-PAYLOAD-013"], &["Placeholder"],
         text(&doc(json!([{ "id": "w", "type": "work_school", "name": "w@example.com", "issuer": null, "digits": null }]))),
         normal(json!([normal_placeholder("w", "work_school")])));
@@ -80,49 +114,279 @@ pub(crate) fn payload() -> VectorFile {
         }
         doc(json!([p]))
     };
-    let refused: Vec<(&str, &[&str], &[&str], Value, &str)> = vec![
-        ("not JSON", &["REQ-PAYLOAD-001"], &[], json!({ "payload": "not json" }), "malformed"),
-        ("a password member on an account", &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020", "REQ-ACCOUNT-013"], &["UnknownMember"], text(&acct(&|a| a["password"] = "hunter2".into())), "malformed"),
-        ("an unknown top-level member", &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020"], &["UnknownMember"], text(&edit(&base, |v| v["passwords"] = json!([]))), "malformed"),
-        ("a token on a code-bearing account", &["REQ-PAYLOAD-014", "REQ-ACCOUNT-013"], &["UnknownMember"], text(&acct(&|a| a["token"] = "x".into())), "malformed"),
-        ("digits as a string", &["REQ-PAYLOAD-001"], &[], text(&acct(&|a| a["digits"] = "6".into())), "malformed"),
-        ("a repeated member", &["REQ-PAYLOAD-001"], &[], json!({ "payload": base.to_string().replacen("\"name\":\"alice\"", "\"name\":\"alice\",\"name\":\"bob\"", 1) }), "malformed"),
-        ("version 2", &["REQ-PAYLOAD-002"], &["Version"], text(&edit(&base, |v| v["version"] = 2.into())), "unsupported_version"),
-        ("version 2 with members version 1 does not know", &["REQ-PAYLOAD-002"], &["Version"], json!({ "payload": "{\"version\":2,\"platform\":\"ios\",\"new\":true,\"accounts\":\"elsewhere\"}" }), "unsupported_version"),
-        ("platform windows", &["REQ-PAYLOAD-003"], &[], text(&edit(&base, |v| v["platform"] = "windows".into())), "invalid_parameter"),
-        ("empty backup id", &["REQ-PAYLOAD-004"], &[], text(&edit(&base, |v| v["backup_id"] = "".into())), "invalid_parameter"),
-        ("65-byte backup id", &["REQ-PAYLOAD-004"], &["Limits"], text(&edit(&base, |v| v["backup_id"] = "b".repeat(65).into())), "too_large"),
-        ("generation 0", &["REQ-PAYLOAD-005"], &[], text(&edit(&base, |v| v["generation"] = 0.into())), "invalid_parameter"),
-        ("empty account id", &["REQ-PAYLOAD-011", "REQ-ACCOUNT-002"], &[], text(&acct(&|a| a["id"] = "".into())), "invalid_parameter"),
-        ("65-byte account id", &["REQ-PAYLOAD-011", "REQ-ACCOUNT-002"], &["Limits"], text(&acct(&|a| a["id"] = "i".repeat(65).into())), "too_large"),
-        ("account type hotp", &["REQ-PAYLOAD-012", "REQ-ACCOUNT-001"], &[], text(&acct(&|a| a["type"] = "hotp".into())), "unsupported_account_type"),
-        ("a placeholder with a secret", &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"], &["Placeholder"], text(&place(json!({ "secret": S }))), "secret_in_placeholder"),
-        ("a placeholder with a null secret", &["REQ-PAYLOAD-013"], &["Placeholder"], text(&place(json!({ "secret": null }))), "secret_in_placeholder"),
-        ("a placeholder with an empty secret", &["REQ-PAYLOAD-013"], &["Placeholder"], text(&place(json!({ "secret": "" }))), "secret_in_placeholder"),
-        ("a placeholder with a token", &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"], &["Placeholder"], text(&place(json!({ "token": "eyJ" }))), "secret_in_placeholder"),
-        ("an msa_passwordless placeholder with a secret object", &["REQ-PAYLOAD-013"], &["Placeholder"], text(&doc(json!([{ "id": "p", "type": "msa_passwordless", "name": "n", "secret": { "k": 1 } }]))), "secret_in_placeholder"),
-        ("a placeholder with an issuer", &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"], &["Placeholder"], text(&place(json!({ "issuer": "Contoso" }))), "malformed"),
-        ("a placeholder with digits", &["REQ-PAYLOAD-013"], &["Placeholder"], text(&place(json!({ "digits": 6 }))), "malformed"),
-        ("no period", &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"], &[], text(&edit(&base, |v| { v["accounts"][0].as_object_mut().unwrap().remove("period"); })), "malformed"),
-        ("no secret", &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"], &[], text(&edit(&base, |v| { v["accounts"][0].as_object_mut().unwrap().remove("secret"); })), "invalid_secret"),
-        ("a secret that is a number", &["REQ-PAYLOAD-014"], &[], text(&acct(&|a| a["secret"] = 42.into())), "malformed"),
-        ("issuer with a colon", &["REQ-PAYLOAD-015", "REQ-ACCOUNT-004"], &[], text(&acct(&|a| a["issuer"] = "Git:Hub".into())), "invalid_parameter"),
-        ("name with a leading space", &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"], &[], text(&acct(&|a| a["name"] = " alice".into())), "invalid_parameter"),
-        ("name with a control character", &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"], &[], text(&acct(&|a| a["name"] = "al\u{0}ice".into())), "invalid_parameter"),
-        ("257-byte name", &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"], &["Limits"], text(&acct(&|a| a["name"] = "a".repeat(257).into())), "too_large"),
-        ("bad secret", &["REQ-PAYLOAD-016"], &[], text(&acct(&|a| a["secret"] = "JBSWY3DPEHPK3PX1".into())), "invalid_secret"),
-        ("short secret", &["REQ-PAYLOAD-016", "REQ-SECRET-001"], &[], text(&acct(&|a| a["secret"] = "MZXW6YTBOI".into())), "invalid_secret"),
-        ("algorithm MD5", &["REQ-PAYLOAD-016"], &[], text(&acct(&|a| a["algorithm"] = "MD5".into())), "invalid_parameter"),
-        ("digits 9", &["REQ-PAYLOAD-016"], &[], text(&acct(&|a| a["digits"] = 9.into())), "invalid_parameter"),
-        ("period 0", &["REQ-PAYLOAD-016"], &[], text(&acct(&|a| a["period"] = 0.into())), "invalid_parameter"),
-        ("two accounts with one id", &["REQ-PAYLOAD-017", "REQ-ACCOUNT-002"], &[], text(&doc(json!([totp_account("t"), placeholder("t", "work_school")]))), "duplicate_account"),
-        ("the first failing account decides", &["REQ-PAYLOAD-010"], &[], text(&doc(json!([totp_account("t"), placeholder("t", "work_school"), { "id": "x", "type": "steam", "name": "n" }]))), "duplicate_account"),
+    let refused: Vec<Refused<'_>> = vec![
+        (
+            "not JSON",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            json!({ "payload": "not json" }),
+            "malformed",
+        ),
+        (
+            "a password member on an account",
+            &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020", "REQ-ACCOUNT-013"],
+            &["UnknownMember"],
+            text(&acct(&|a| a["password"] = "hunter2".into())),
+            "malformed",
+        ),
+        (
+            "an unknown top-level member",
+            &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020"],
+            &["UnknownMember"],
+            text(&edit(&base, |v| v["passwords"] = json!([]))),
+            "malformed",
+        ),
+        (
+            "a token on a code-bearing account",
+            &["REQ-PAYLOAD-014", "REQ-ACCOUNT-013"],
+            &["UnknownMember"],
+            text(&acct(&|a| a["token"] = "x".into())),
+            "malformed",
+        ),
+        (
+            "digits as a string",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            text(&acct(&|a| a["digits"] = "6".into())),
+            "malformed",
+        ),
+        (
+            "a repeated member",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            json!({ "payload": base.to_string().replacen("\"name\":\"alice\"", "\"name\":\"alice\",\"name\":\"bob\"", 1) }),
+            "malformed",
+        ),
+        (
+            "version 2",
+            &["REQ-PAYLOAD-002"],
+            &["Version"],
+            text(&edit(&base, |v| v["version"] = 2.into())),
+            "unsupported_version",
+        ),
+        (
+            "version 2 with members version 1 does not know",
+            &["REQ-PAYLOAD-002"],
+            &["Version"],
+            json!({ "payload": "{\"version\":2,\"platform\":\"ios\",\"new\":true,\"accounts\":\"elsewhere\"}" }),
+            "unsupported_version",
+        ),
+        (
+            "platform windows",
+            &["REQ-PAYLOAD-003"],
+            &[],
+            text(&edit(&base, |v| v["platform"] = "windows".into())),
+            "invalid_parameter",
+        ),
+        (
+            "empty backup id",
+            &["REQ-PAYLOAD-004"],
+            &[],
+            text(&edit(&base, |v| v["backup_id"] = "".into())),
+            "invalid_parameter",
+        ),
+        (
+            "65-byte backup id",
+            &["REQ-PAYLOAD-004"],
+            &["Limits"],
+            text(&edit(&base, |v| v["backup_id"] = "b".repeat(65).into())),
+            "too_large",
+        ),
+        (
+            "generation 0",
+            &["REQ-PAYLOAD-005"],
+            &[],
+            text(&edit(&base, |v| v["generation"] = 0.into())),
+            "invalid_parameter",
+        ),
+        (
+            "empty account id",
+            &["REQ-PAYLOAD-011", "REQ-ACCOUNT-002"],
+            &[],
+            text(&acct(&|a| a["id"] = "".into())),
+            "invalid_parameter",
+        ),
+        (
+            "65-byte account id",
+            &["REQ-PAYLOAD-011", "REQ-ACCOUNT-002"],
+            &["Limits"],
+            text(&acct(&|a| a["id"] = "i".repeat(65).into())),
+            "too_large",
+        ),
+        (
+            "account type hotp",
+            &["REQ-PAYLOAD-012", "REQ-ACCOUNT-001"],
+            &[],
+            text(&acct(&|a| a["type"] = "hotp".into())),
+            "unsupported_account_type",
+        ),
+        (
+            "a placeholder with a secret",
+            &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"],
+            &["Placeholder"],
+            text(&place(json!({ "secret": S }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "a placeholder with a null secret",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&place(json!({ "secret": null }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "a placeholder with an empty secret",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&place(json!({ "secret": "" }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "a placeholder with a token",
+            &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"],
+            &["Placeholder"],
+            text(&place(json!({ "token": "eyJ" }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "an msa_passwordless placeholder with a secret object",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&doc(
+                json!([{ "id": "p", "type": "msa_passwordless", "name": "n", "secret": { "k": 1 } }]),
+            )),
+            "secret_in_placeholder",
+        ),
+        (
+            "a placeholder with an issuer",
+            &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"],
+            &["Placeholder"],
+            text(&place(json!({ "issuer": "Contoso" }))),
+            "malformed",
+        ),
+        (
+            "a placeholder with digits",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&place(json!({ "digits": 6 }))),
+            "malformed",
+        ),
+        (
+            "no period",
+            &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
+            &[],
+            text(&edit(&base, |v| {
+                v["accounts"][0].as_object_mut().unwrap().remove("period");
+            })),
+            "malformed",
+        ),
+        (
+            "no secret",
+            &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
+            &[],
+            text(&edit(&base, |v| {
+                v["accounts"][0].as_object_mut().unwrap().remove("secret");
+            })),
+            "invalid_secret",
+        ),
+        (
+            "a secret that is a number",
+            &["REQ-PAYLOAD-014"],
+            &[],
+            text(&acct(&|a| a["secret"] = 42.into())),
+            "malformed",
+        ),
+        (
+            "issuer with a colon",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-004"],
+            &[],
+            text(&acct(&|a| a["issuer"] = "Git:Hub".into())),
+            "invalid_parameter",
+        ),
+        (
+            "name with a leading space",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = " alice".into())),
+            "invalid_parameter",
+        ),
+        (
+            "name with a control character",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "al\u{0}ice".into())),
+            "invalid_parameter",
+        ),
+        (
+            "257-byte name",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"],
+            &["Limits"],
+            text(&acct(&|a| a["name"] = "a".repeat(257).into())),
+            "too_large",
+        ),
+        (
+            "bad secret",
+            &["REQ-PAYLOAD-016"],
+            &[],
+            text(&acct(&|a| a["secret"] = "JBSWY3DPEHPK3PX1".into())),
+            "invalid_secret",
+        ),
+        (
+            "short secret",
+            &["REQ-PAYLOAD-016", "REQ-SECRET-001"],
+            &[],
+            text(&acct(&|a| a["secret"] = "MZXW6YTBOI".into())),
+            "invalid_secret",
+        ),
+        (
+            "algorithm MD5",
+            &["REQ-PAYLOAD-016"],
+            &[],
+            text(&acct(&|a| a["algorithm"] = "MD5".into())),
+            "invalid_parameter",
+        ),
+        (
+            "digits 9",
+            &["REQ-PAYLOAD-016"],
+            &[],
+            text(&acct(&|a| a["digits"] = 9.into())),
+            "invalid_parameter",
+        ),
+        (
+            "period 0",
+            &["REQ-PAYLOAD-016"],
+            &[],
+            text(&acct(&|a| a["period"] = 0.into())),
+            "invalid_parameter",
+        ),
+        (
+            "two accounts with one id",
+            &["REQ-PAYLOAD-017", "REQ-ACCOUNT-002"],
+            &[],
+            text(&doc(json!([
+                totp_account("t"),
+                placeholder("t", "work_school")
+            ]))),
+            "duplicate_account",
+        ),
+        (
+            "the first failing account decides",
+            &["REQ-PAYLOAD-010"],
+            &[],
+            text(&doc(
+                json!([totp_account("t"), placeholder("t", "work_school"), { "id": "x", "type": "steam", "name": "n" }]),
+            )),
+            "duplicate_account",
+        ),
     ];
     for (comment, reqs, flags, input, error) in refused {
         b.invalid(comment, reqs, flags, input, error);
     }
 
-    b.group("Building a backup from a device's accounts: the per-type rules", Some("backup.build"));
+    b.group(
+        "Building a backup from a device's accounts: the per-type rules",
+        Some("backup.build"),
+    );
     let hex_s = HEXLOWER.encode(&BASE32_NOPAD.decode(S.as_bytes()).unwrap());
     let device = json!([
         { "id": "t", "type": "totp", "issuer": "GitHub", "name": "alice", "secret": S, "token": "session" },
@@ -140,8 +404,13 @@ pub(crate) fn payload() -> VectorFile {
             { "id": "p", "type": "msa_passwordless", "issuer": null, "name": "carol@outlook.com", "secret": null, "algorithm": null, "digits": null, "period": null },
             { "id": "w", "type": "work_school", "issuer": null, "name": "dave@contoso.com", "secret": null, "algorithm": null, "digits": null, "period": null },
         ], "left_out": ["v"] }));
-    b.invalid("a code-bearing account without a secret stops the build", &["REQ-ACCOUNT-010"], &[],
-        json!({ "device": [{ "id": "t", "type": "totp", "name": "alice" }] }), "invalid_secret");
+    b.invalid(
+        "a code-bearing account without a secret stops the build",
+        &["REQ-ACCOUNT-010"],
+        &[],
+        json!({ "device": [{ "id": "t", "type": "totp", "name": "alice" }] }),
+        "invalid_secret",
+    );
     b.invalid("two device accounts with one id", &["REQ-DEVICE-004"], &[],
         json!({ "device": [{ "id": "t", "type": "work_school", "name": "a" }, { "id": "t", "type": "work_school", "name": "b" }] }), "duplicate_account");
     b.finish()

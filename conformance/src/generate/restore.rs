@@ -5,6 +5,16 @@
 use serde_json::{json, Value};
 
 use super::Builder;
+
+/// A restore scenario: comment, requirements, flags, input, and each backup account's
+/// (id, outcome, state).
+type Scenario<'a> = (
+    &'a str,
+    &'a [&'a str],
+    &'a [&'a str],
+    Value,
+    Vec<(&'a str, &'a str, &'a str)>,
+);
 use crate::implementation::{Answer, Implementation};
 use crate::model::VectorFile;
 use crate::reference::Reference;
@@ -44,10 +54,22 @@ fn answer(input: &Value, expect: &[(&str, &str, &str)]) -> Value {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["id"].as_str().unwrap().into(), o["outcome"].as_str().unwrap().into(), o["state"].as_str().unwrap().into()))
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().into(),
+                o["outcome"].as_str().unwrap().into(),
+                o["state"].as_str().unwrap().into(),
+            )
+        })
         .collect();
-    let want: Vec<(String, String, String)> = expect.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
-    assert_eq!(got, want, "the reference disagrees with the hand-written outcomes for {input}");
+    let want: Vec<(String, String, String)> = expect
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(
+        got, want,
+        "the reference disagrees with the hand-written outcomes for {input}"
+    );
     out
 }
 
@@ -56,22 +78,68 @@ pub(crate) fn restore() -> VectorFile {
         "Restore (spec/restore.md): the platform lock, matching, the three policies, outcomes and states.",
         "Each scenario's outcomes and states are written out by hand; the full answer (including the device after restore) is the reference's, written only when it agrees with them.",
     ]);
-    b.note("PlatformLock", "Security", "A backup restores only on its platform; a refused restore changes nothing.", &["REQ-RESTORE-001"]);
-    b.note("Overwrite", "Data loss", "Under keep-both nothing on the device is overwritten; the widely used app overwrites.", &["REQ-RESTORE-023", "REQ-RESTORE-027"]);
+    b.note(
+        "PlatformLock",
+        "Security",
+        "A backup restores only on its platform; a refused restore changes nothing.",
+        &["REQ-RESTORE-001"],
+    );
+    b.note(
+        "Overwrite",
+        "Data loss",
+        "Under keep-both nothing on the device is overwritten; the widely used app overwrites.",
+        &["REQ-RESTORE-023", "REQ-RESTORE-027"],
+    );
     b.note("Placeholder", "Data leak", "Placeholders come back as action_required, never ready, never with a secret, never replacing an account.", &["REQ-RESTORE-020", "REQ-RESTORE-022", "REQ-RESTORE-026"]);
-    b.note("Idempotent", "Duplication", "Restoring the same backup twice must change nothing the second time.", &["REQ-RESTORE-030"]);
-    b.note("Matching", "Duplication", "Matching by identical secret, id, and normalised type, issuer and name.", &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-012"]);
+    b.note(
+        "Idempotent",
+        "Duplication",
+        "Restoring the same backup twice must change nothing the second time.",
+        &["REQ-RESTORE-030"],
+    );
+    b.note(
+        "Matching",
+        "Duplication",
+        "Matching by identical secret, id, and normalised type, issuer and name.",
+        &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-012"],
+    );
 
-    let hand_added = json!([code("hand-1", "totp", "example bank", "ALICE", "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT")]);
-    let fresh: [(&str, &str, &str); 5] = [("gh", "added", "ready"), ("bank", "added", "ready"), ("ms", "added", "ready"), ("pw", "added", "action_required"), ("work", "added", "action_required")];
-    let with_bank = |bank: (&'static str, &'static str, &'static str)| [fresh[0], bank, fresh[2], fresh[3], fresh[4]];
+    let hand_added = json!([code(
+        "hand-1",
+        "totp",
+        "example bank",
+        "ALICE",
+        "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
+    )]);
+    let fresh: [(&str, &str, &str); 5] = [
+        ("gh", "added", "ready"),
+        ("bank", "added", "ready"),
+        ("ms", "added", "ready"),
+        ("pw", "added", "action_required"),
+        ("work", "added", "action_required"),
+    ];
+    let with_bank = |bank: (&'static str, &'static str, &'static str)| {
+        [fresh[0], bank, fresh[2], fresh[3], fresh[4]]
+    };
 
     b.group("The platform lock", None);
-    b.invalid("an ios backup on android", &["REQ-RESTORE-001", "REQ-RESTORE-041"], &["PlatformLock"], input(json!([]), "android", "keep-both"), "platform_mismatch");
-    b.invalid("an ios backup on android, device holding accounts", &["REQ-RESTORE-001", "REQ-RESTORE-041"], &["PlatformLock"], input(hand_added.clone(), "android", "prefer-backup"), "platform_mismatch");
+    b.invalid(
+        "an ios backup on android",
+        &["REQ-RESTORE-001", "REQ-RESTORE-041"],
+        &["PlatformLock"],
+        input(json!([]), "android", "keep-both"),
+        "platform_mismatch",
+    );
+    b.invalid(
+        "an ios backup on android, device holding accounts",
+        &["REQ-RESTORE-001", "REQ-RESTORE-041"],
+        &["PlatformLock"],
+        input(hand_added.clone(), "android", "prefer-backup"),
+        "platform_mismatch",
+    );
 
     b.group("Outcomes", None);
-    let scenarios: Vec<(&str, &[&str], &[&str], Value, Vec<(&str, &str, &str)>)> = vec![
+    let scenarios: Vec<Scenario<'_>> = vec![
         ("an empty device: code-bearing accounts ready, placeholders action_required", &["REQ-RESTORE-020", "REQ-RESTORE-026", "REQ-RESTORE-031", "REQ-RESTORE-050", "REQ-RESTORE-002"], &["Placeholder"],
             input(json!([]), "ios", "keep-both"), fresh.to_vec()),
         ("keep-both: a hand-added account matching by name is kept, the backup's added beside it", &["REQ-RESTORE-023", "REQ-RESTORE-027", "REQ-RESTORE-012", "REQ-RESTORE-024"], &["Overwrite", "Matching"],
@@ -101,8 +169,18 @@ pub(crate) fn restore() -> VectorFile {
 
     b.group("Restoring twice", None);
     // The device after the keep-both restore above, written back in device-file form.
-    let secrets = [("gh", A), ("bank", B), ("ms", C), ("hand-1", "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT")];
-    let names = [("hand-1", ("example bank", "ALICE")), ("gh", ("GitHub", "alice@example.com")), ("bank", ("Example Bank", "alice")), ("ms", ("Microsoft", "alice@outlook.com"))];
+    let secrets = [
+        ("gh", A),
+        ("bank", B),
+        ("ms", C),
+        ("hand-1", "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"),
+    ];
+    let names = [
+        ("hand-1", ("example bank", "ALICE")),
+        ("gh", ("GitHub", "alice@example.com")),
+        ("bank", ("Example Bank", "alice")),
+        ("ms", ("Microsoft", "alice@outlook.com")),
+    ];
     let after: Vec<Value> = second_device
         .as_array()
         .unwrap()
@@ -116,7 +194,11 @@ pub(crate) fn restore() -> VectorFile {
                     code(id, t, issuer, name, s)
                 }
                 None => {
-                    let name = if id == "pw" { "alice.personal@outlook.com" } else { "alice@contoso.com" };
+                    let name = if id == "pw" {
+                        "alice.personal@outlook.com"
+                    } else {
+                        "alice@contoso.com"
+                    };
                     json!({ "id": id, "type": t, "name": name, "state": "action_required" })
                 }
             }
@@ -124,48 +206,148 @@ pub(crate) fn restore() -> VectorFile {
         .collect();
     for policy in ["keep-both", "prefer-backup", "prefer-device"] {
         let inp = input(Value::Array(after.clone()), "ios", policy);
-        let expect = [("gh", "already_present", "ready"), ("bank", "already_present", "ready"), ("ms", "already_present", "ready"), ("pw", "already_present", "action_required"), ("work", "already_present", "action_required")];
+        let expect = [
+            ("gh", "already_present", "ready"),
+            ("bank", "already_present", "ready"),
+            ("ms", "already_present", "ready"),
+            ("pw", "already_present", "action_required"),
+            ("work", "already_present", "action_required"),
+        ];
         let out = answer(&inp, &expect);
         b.valid(&format!("the device after a keep-both restore, restored again under {policy}: nothing changes"), &["REQ-RESTORE-030", "REQ-RESTORE-021", "REQ-RESTORE-022"], &["Idempotent"], inp, out);
     }
 
-    b.group("Verifying a backup before wiping the device", Some("backup.verify"));
-    let old = json!([code("gh", "totp", "GitHub", "alice@example.com", A), code("bank", "totp", "Example Bank", "alice", B),
-        code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C), placeholder("pw", "msa_passwordless", "alice.personal@outlook.com"),
+    b.group(
+        "Verifying a backup before wiping the device",
+        Some("backup.verify"),
+    );
+    let old = json!([
+        code("gh", "totp", "GitHub", "alice@example.com", A),
+        code("bank", "totp", "Example Bank", "alice", B),
+        code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C),
+        placeholder("pw", "msa_passwordless", "alice.personal@outlook.com"),
         placeholder("work", "work_school", "alice@contoso.com"),
-        json!({ "id": "vpn", "type": "totp", "issuer": "VPN", "name": "alice", "secret": A, "excluded_by_policy": true })]);
-    let verify = |device: Value| json!({ "device": device, "backup": backup("ios"), "time": 1700000000u64 });
-    let coverage = |list: &[(&str, &str)]| list.iter().map(|(id, c)| json!({ "id": id, "coverage": c })).collect::<Vec<_>>();
-    let all_ok = [("gh", "in_backup"), ("bank", "in_backup"), ("ms", "in_backup"), ("pw", "placeholder"), ("work", "placeholder"), ("vpn", "excluded_by_policy")];
-    b.valid("a fresh backup of the device: safe to wipe", &["REQ-COVERAGE-001", "REQ-COVERAGE-002", "REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[],
-        verify(old.clone()), json!({ "safe_to_wipe": true, "accounts": coverage(&all_ok) }));
+        json!({ "id": "vpn", "type": "totp", "issuer": "VPN", "name": "alice", "secret": A, "excluded_by_policy": true })
+    ]);
+    let verify =
+        |device: Value| json!({ "device": device, "backup": backup("ios"), "time": 1700000000u64 });
+    let coverage = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(id, c)| json!({ "id": id, "coverage": c }))
+            .collect::<Vec<_>>()
+    };
+    let all_ok = [
+        ("gh", "in_backup"),
+        ("bank", "in_backup"),
+        ("ms", "in_backup"),
+        ("pw", "placeholder"),
+        ("work", "placeholder"),
+        ("vpn", "excluded_by_policy"),
+    ];
+    b.valid(
+        "a fresh backup of the device: safe to wipe",
+        &[
+            "REQ-COVERAGE-001",
+            "REQ-COVERAGE-002",
+            "REQ-COVERAGE-003",
+            "REQ-COVERAGE-004",
+        ],
+        &[],
+        verify(old.clone()),
+        json!({ "safe_to_wipe": true, "accounts": coverage(&all_ok) }),
+    );
     let mut stale = old.clone();
     stale[1]["secret"] = C.into();
-    stale.as_array_mut().unwrap().push(code("new", "totp", "Forge", "alice", C));
+    stale
+        .as_array_mut()
+        .unwrap()
+        .push(code("new", "totp", "Forge", "alice", C));
     let mut expect = all_ok.to_vec();
     expect[1] = ("bank", "different");
     expect.push(("new", "missing"));
-    b.valid("an account added and a secret re-issued since the backup: not safe", &["REQ-COVERAGE-002", "REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[],
-        verify(stale), json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }));
+    b.valid(
+        "an account added and a secret re-issued since the backup: not safe",
+        &["REQ-COVERAGE-002", "REQ-COVERAGE-003", "REQ-COVERAGE-004"],
+        &[],
+        verify(stale),
+        json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }),
+    );
     let mut retyped = old.clone();
     retyped[3]["type"] = "work_school".into();
     let mut expect = all_ok.to_vec();
     expect[3] = ("pw", "different");
-    b.valid("an account whose type changed", &["REQ-COVERAGE-003", "REQ-COVERAGE-004"], &[], verify(retyped), json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }));
+    b.valid(
+        "an account whose type changed",
+        &["REQ-COVERAGE-003", "REQ-COVERAGE-004"],
+        &[],
+        verify(retyped),
+        json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }),
+    );
 
     b.group("Refused inputs", None);
-    b.invalid("an unknown policy", &["REQ-RESTORE-027"], &[], input(json!([]), "ios", "overwrite"), "invalid_parameter");
-    b.invalid("a device with two accounts under one id", &["REQ-DEVICE-004", "REQ-RESTORE-041"], &[],
-        input(json!([code("d", "totp", "X", "a", A), code("d", "totp", "Y", "b", B)]), "ios", "keep-both"), "duplicate_account");
-    b.invalid("a device account with an unknown member", &["REQ-DEVICE-001"], &[],
-        input(json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "password": "x" }]), "ios", "keep-both"), "malformed");
-    b.invalid("a device account with an unknown state", &["REQ-DEVICE-001"], &[],
-        input(json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "state": "sleeping" }]), "ios", "keep-both"), "invalid_parameter");
-    b.invalid("a device account of an unknown type", &["REQ-DEVICE-003"], &[],
-        input(json!([{ "id": "d", "type": "steam", "name": "n" }]), "ios", "keep-both"), "unsupported_account_type");
+    b.invalid(
+        "an unknown policy",
+        &["REQ-RESTORE-027"],
+        &[],
+        input(json!([]), "ios", "overwrite"),
+        "invalid_parameter",
+    );
+    b.invalid(
+        "a device with two accounts under one id",
+        &["REQ-DEVICE-004", "REQ-RESTORE-041"],
+        &[],
+        input(
+            json!([
+                code("d", "totp", "X", "a", A),
+                code("d", "totp", "Y", "b", B)
+            ]),
+            "ios",
+            "keep-both",
+        ),
+        "duplicate_account",
+    );
+    b.invalid(
+        "a device account with an unknown member",
+        &["REQ-DEVICE-001"],
+        &[],
+        input(
+            json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "password": "x" }]),
+            "ios",
+            "keep-both",
+        ),
+        "malformed",
+    );
+    b.invalid(
+        "a device account with an unknown state",
+        &["REQ-DEVICE-001"],
+        &[],
+        input(
+            json!([{ "id": "d", "type": "totp", "name": "n", "secret": A, "state": "sleeping" }]),
+            "ios",
+            "keep-both",
+        ),
+        "invalid_parameter",
+    );
+    b.invalid(
+        "a device account of an unknown type",
+        &["REQ-DEVICE-003"],
+        &[],
+        input(
+            json!([{ "id": "d", "type": "steam", "name": "n" }]),
+            "ios",
+            "keep-both",
+        ),
+        "unsupported_account_type",
+    );
     let mut bad_backup = input(json!([]), "ios", "keep-both");
     bad_backup["backup"]["accounts"][3]["secret"] = A.into();
-    b.invalid("a backup whose placeholder carries a secret", &["REQ-PAYLOAD-013", "REQ-RESTORE-041"], &[], bad_backup, "secret_in_placeholder");
+    b.invalid(
+        "a backup whose placeholder carries a secret",
+        &["REQ-PAYLOAD-013", "REQ-RESTORE-041"],
+        &[],
+        bad_backup,
+        "secret_in_placeholder",
+    );
     b.valid("device defaults: no algorithm, digits, period or state", &["REQ-DEVICE-002"], &[],
         input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
         answer(&input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),

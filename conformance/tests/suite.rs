@@ -1,0 +1,383 @@
+//! The suite tests itself: the reference passes every case, in process and through the
+//! adapter protocol; every known-bad implementation is caught; broken adapters fail cases
+//! without stopping the run; the reports are well formed; the vectors match the generator,
+//! their schema, and cover the spec.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use authbackup_conformance::{
+    bad, coverage, generate, model, process::Process, reference::Reference, report, runner, spec,
+};
+
+fn cases() -> Vec<model::Case> {
+    model::cases(&model::load(&model::default_dir()).unwrap())
+}
+
+fn run_with(
+    implementation: &mut dyn authbackup_conformance::Implementation,
+    selection: &runner::Selection,
+) -> runner::RunReport {
+    runner::run(
+        implementation,
+        &cases(),
+        selection,
+        &Default::default(),
+        &mut |_| {},
+    )
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_authbackup-conformance")
+}
+
+#[test]
+fn the_reference_passes_every_case() {
+    let r = run_with(&mut Reference, &Default::default());
+    assert!(r.success(), "{}", report::human(&r));
+    assert_eq!(r.summary.passed, r.cases.len());
+    assert!(r.cases.len() > 400);
+    // Every section has cases, and every operation of the protocol is exercised.
+    for section in model::SECTIONS {
+        assert!(r.cases.iter().any(|c| c.section == section), "{section}");
+    }
+}
+
+#[test]
+fn the_vectors_are_what_the_generator_writes() {
+    assert_eq!(
+        generate::check(&model::default_dir()),
+        Vec::<String>::new(),
+        "run `authbackup-conformance generate`"
+    );
+    // And the generator is deterministic.
+    let (a, b) = (generate::generate(), generate::generate());
+    assert_eq!(
+        a.iter().map(generate::render).collect::<Vec<_>>(),
+        b.iter().map(generate::render).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_vectors_follow_their_schema_and_ids_are_unique() {
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/schemas/vectors.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    for section in model::SECTIONS {
+        let doc: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(model::default_dir().join(format!("{section}.json"))).unwrap(),
+        )
+        .unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .take(5)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{section}: {errors:?}");
+    }
+    let files = model::load(&model::default_dir()).unwrap();
+    for f in &files {
+        let n: usize = f.test_groups.iter().map(|g| g.tests.len()).sum();
+        assert_eq!(n, f.number_of_tests, "{}", f.section);
+        for g in &f.test_groups {
+            for t in &g.tests {
+                for flag in &t.flags {
+                    assert!(
+                        f.notes.contains_key(flag),
+                        "{}/{}: flag {flag} has no note",
+                        f.section,
+                        t.tc_id
+                    );
+                }
+            }
+        }
+    }
+    let all = model::cases(&files);
+    let ids: std::collections::HashSet<_> = all.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids.len(), all.len());
+}
+
+#[test]
+fn rfc_values_are_in_verbatim() {
+    let all = cases();
+    let find = |id: &str| all.iter().find(|c| c.id == id).unwrap().case.clone();
+    // RFC 4226 Appendix D, count 0, and RFC 6238 Appendix B, SHA1 at T = 59 and SHA512 at 20000000000.
+    assert_eq!(find("hotp/1").output.unwrap()["code"], "755224");
+    assert_eq!(find("totp/1").output.unwrap()["code"], "94287082");
+    assert_eq!(find("totp/18").output.unwrap()["code"], "47863826");
+}
+
+#[test]
+fn every_known_bad_implementation_is_caught() {
+    for mut m in bad::mutants() {
+        let r = run_with(&mut m, &Default::default());
+        assert!(
+            r.summary.failed > 0,
+            "{} ({}) passed every case",
+            m.name,
+            m.bug
+        );
+    }
+}
+
+#[test]
+fn every_must_is_covered_or_excluded_with_a_reason() {
+    let reqs = spec::requirements(&spec::default_dir()).unwrap();
+    let exclusions: coverage::Exclusions = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("coverage-exclusions.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let cov = coverage::compute(&reqs, &cases(), &exclusions);
+    assert!(cov.complete(), "{}", coverage::human(&cov));
+    assert!(
+        cov.excluded.len() * 10 < cov.covered.len(),
+        "exclusions should stay rare"
+    );
+    let out = Command::new(bin()).arg("coverage").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_reference_adapter_passes_through_the_protocol() {
+    let mut adapter = Process::new(&format!("'{}' adapter", bin()), Duration::from_secs(30));
+    let r = run_with(&mut adapter, &Default::default());
+    assert!(r.success(), "{}", report::human(&r));
+    assert_eq!(r.summary.skipped, 0);
+    assert_eq!(adapter.restarts(), 0);
+}
+
+#[test]
+fn the_python_example_adapter_passes_its_profiles() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("AUTHBACKUP_SKIP_PYTHON").is_some(),
+            "python3 is missing: install it or set AUTHBACKUP_SKIP_PYTHON=1"
+        );
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/python/adapter.py");
+    let mut adapter = Process::new(
+        &format!("python3 '{}'", script.display()),
+        Duration::from_secs(30),
+    );
+    let r = run_with(&mut adapter, &Default::default());
+    assert!(r.success(), "{}", report::human(&r));
+    for section in ["hotp", "totp", "secret", "uri"] {
+        assert!(
+            r.cases
+                .iter()
+                .filter(|c| c.section == section)
+                .all(|c| c.status == runner::Status::Passed),
+            "{section}"
+        );
+    }
+    // Unsupported profiles are skipped, not passed.
+    for section in ["payload", "container", "restore", "lifecycle"] {
+        assert!(
+            r.cases
+                .iter()
+                .filter(|c| c.section == section)
+                .all(|c| matches!(c.status, runner::Status::Skipped { .. })),
+            "{section}"
+        );
+    }
+}
+
+fn few() -> runner::Selection {
+    runner::Selection {
+        run: vec!["hotp/1".into(), "hotp/2".into(), "totp/1".into()],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_crashing_adapter_fails_cases_and_the_run_goes_on() {
+    let mut adapter = Process::new("read line; exit 3", Duration::from_secs(5));
+    let r = run_with(&mut adapter, &few());
+    assert_eq!(r.cases.len(), 3);
+    assert_eq!(r.summary.failed, 3, "{}", report::human(&r));
+    assert!(adapter.restarts() >= 3);
+    assert!(
+        report::human(&r).contains("the adapter exited"),
+        "{}",
+        report::human(&r)
+    );
+}
+
+#[test]
+fn a_hanging_adapter_times_out_and_the_run_goes_on() {
+    let mut adapter = Process::new("sleep 30", Duration::from_millis(300));
+    let r = run_with(&mut adapter, &few());
+    assert_eq!(r.summary.failed, 3);
+    assert!(
+        report::human(&r).contains("no response within 300 ms"),
+        "{}",
+        report::human(&r)
+    );
+}
+
+#[test]
+fn garbage_output_fails_the_case() {
+    let mut adapter = Process::new(
+        "while read line; do echo 'this is not json'; done",
+        Duration::from_secs(5),
+    );
+    let r = run_with(&mut adapter, &few());
+    assert_eq!(r.summary.failed, 3);
+    assert!(report::human(&r).contains("unparsable response"));
+}
+
+#[test]
+fn junit_output_is_well_formed_xml() {
+    let mut lost_zeros = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "lost-leading-zeros")
+        .unwrap();
+    let failing = run_with(&mut lost_zeros, &Default::default());
+    for r in [&failing, &run_with(&mut Reference, &Default::default())] {
+        let xml = report::junit(r);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let cases = root
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count();
+        assert_eq!(cases, r.cases.len());
+        let failures = root
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count();
+        assert_eq!(failures, r.summary.failed);
+        assert_eq!(
+            root.attribute("failures")
+                .unwrap()
+                .parse::<usize>()
+                .unwrap(),
+            r.summary.failed
+        );
+    }
+    assert!(failing.summary.failed > 0);
+    // The CLI writes the same report to a file.
+    let out = std::env::temp_dir().join(format!("abf-junit-{}.xml", std::process::id()));
+    let status = Command::new(bin())
+        .args(["run", "--profile", "uri", "--format", "junit", "--output"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    roxmltree::Document::parse(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn expected_failures_keep_ci_green_and_can_only_shrink() {
+    let mut lost_zeros = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "lost-leading-zeros")
+        .unwrap();
+    let all = cases();
+    let first = runner::run(
+        &mut lost_zeros,
+        &all,
+        &Default::default(),
+        &Default::default(),
+        &mut |_| {},
+    );
+    let mut listed: runner::ExpectedFailures = first
+        .cases
+        .iter()
+        .filter(|c| matches!(c.status, runner::Status::Failed { .. }))
+        .map(|c| {
+            (
+                c.id.clone(),
+                "we return codes as integers; fix pending".to_string(),
+            )
+        })
+        .collect();
+    let green = runner::run(
+        &mut lost_zeros,
+        &all,
+        &Default::default(),
+        &listed,
+        &mut |_| {},
+    );
+    assert!(green.success());
+    assert_eq!(green.summary.expected_failures, first.summary.failed);
+    // A listed case that passes turns the run red: the list can only shrink.
+    listed.insert("hotp/2".into(), "stale entry".into());
+    let red = runner::run(
+        &mut lost_zeros,
+        &all,
+        &Default::default(),
+        &listed,
+        &mut |_| {},
+    );
+    assert!(!red.success());
+    assert_eq!(red.summary.unexpected_passes, 1);
+    assert!(report::human(&red).contains("UNEXPECTED PASS hotp/2"));
+}
+
+#[test]
+fn the_command_line_selects_profiles_and_globs() {
+    let out = Command::new(bin())
+        .args([
+            "run",
+            "--profile",
+            "hotp",
+            "--skip",
+            "hotp/1*",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.is_empty()
+            && ids
+                .iter()
+                .all(|id| id.starts_with("hotp/") && !id.starts_with("hotp/1"))
+    );
+    let list = Command::new(bin()).arg("list").output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("cases in all"));
+    let check = Command::new(bin())
+        .args(["generate", "--check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success());
+}
+
+#[test]
+fn a_failure_report_names_requirements_input_expected_and_got() {
+    let mut sha1 = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "sha1-always")
+        .unwrap();
+    let r = run_with(
+        &mut sha1,
+        &runner::Selection {
+            run: vec!["totp/2".into()],
+            ..Default::default()
+        },
+    );
+    insta::assert_snapshot!(report::human(&r));
+}
