@@ -1,53 +1,11 @@
 //! `authbackup keygen` and `authbackup backup ...` as a user runs them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::{authbackup, examples, ok, Scratch as Fixture};
 use serde_json::Value;
-
-fn authbackup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authbackup"))
-        .args(args)
-        .output()
-        .expect("the authbackup binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = authbackup(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
-
-struct Fixture {
-    dir: PathBuf,
-}
-
-impl Fixture {
-    fn new(name: &str) -> Fixture {
-        let dir =
-            std::env::temp_dir().join(format!("authbackup-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Fixture { dir }
-    }
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// A backup of the example accounts sealed to a symmetric key, an EC public key and the
 /// example passphrase.

@@ -1,19 +1,14 @@
 //! `authbackup code` as a user runs it: the RFC values through the command, a 200-case
 //! comparison with an independent HMAC implementation, and the one-line errors.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::authbackup;
 
 use data_encoding::BASE32;
 use hmac::{Hmac, Mac};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
-
-fn authbackup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authbackup"))
-        .args(args)
-        .output()
-        .expect("the authbackup binary runs")
-}
 
 fn code(args: &[&str]) -> String {
     let out = authbackup(args);

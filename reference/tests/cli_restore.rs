@@ -1,30 +1,12 @@
 //! `authbackup restore` and `authbackup backup verify` as a user runs them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{authbackup, examples, ok};
 use serde_json::Value;
-
-fn authbackup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authbackup"))
-        .args(args)
-        .output()
-        .expect("the authbackup binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = authbackup(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
 
 /// A scratch folder with a key, an ios backup of the example accounts, and a copy of the
 /// example device file.
