@@ -10,13 +10,17 @@
 //! - [`reference`]: the reference implementation behind the operations;
 //! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
 //! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
-//! - [`bad`]: known-bad implementations the suite must catch.
+//! - [`bad`]: known-bad implementations the suite must catch;
+//! - [`difffuzz`]: differential fuzzing of an implementation against the reference;
+//! - [`fuzzing`]: the fuzz targets' bodies, replayed on stable in the normal test run.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod adapter;
 pub mod bad;
 pub mod coverage;
+pub mod difffuzz;
+pub mod fuzzing;
 pub mod generate;
 pub mod glob;
 pub mod implementation;

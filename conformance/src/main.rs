@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use authbackup_conformance::{
-    adapter, bad, coverage, generate, model, process, reference, report, runner, spec,
+    adapter, bad, coverage, difffuzz, fuzzing, generate, model, process, reference, report, runner,
+    spec,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -84,6 +85,37 @@ enum Command {
     },
     /// Speak the stdio adapter protocol on stdin/stdout with the reference implementation.
     Adapter,
+    /// Differential fuzzing: random structured inputs to the adapter and to the reference;
+    /// every disagreement is printed as a vector ready to add.
+    Fuzz {
+        /// Start this command and speak the stdio adapter protocol with it (via `sh -c`).
+        #[arg(long, value_name = "CMD")]
+        impl_cmd: String,
+        /// How long to fuzz, in seconds.
+        #[arg(long, default_value_t = 60, value_name = "S")]
+        time: u64,
+        /// The generator's seed: the same seed draws the same inputs.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        seed: u64,
+        /// Fuzz only this profile; repeatable.
+        #[arg(long, value_parser = difffuzz::PROFILES)]
+        profile: Vec<String>,
+        /// Stop after this many disagreements.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        max_findings: usize,
+        /// Per-request time limit for the adapter, in milliseconds.
+        #[arg(long, default_value_t = 5000, value_name = "MS")]
+        timeout_ms: u64,
+    },
+    /// Write the fuzz targets' seed corpora (from the vectors) into DIR/<target>/.
+    FuzzSeeds {
+        /// The corpus folder (fuzz/corpus).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The vector folder.
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
     /// Run every known-bad implementation; each must fail at least one case.
     SelfTest {
         /// The vector folder.
@@ -245,6 +277,59 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 std::io::stdout().lock(),
             )
             .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fuzz {
+            impl_cmd,
+            time,
+            seed,
+            profile,
+            max_findings,
+            timeout_ms,
+        } => {
+            let mut adapter = process::Process::new(&impl_cmd, Duration::from_millis(timeout_ms));
+            let config = difffuzz::FuzzConfig {
+                seed,
+                time: Duration::from_secs(time),
+                profiles: profile,
+                max_findings,
+            };
+            let r = difffuzz::fuzz(&mut adapter, &config);
+            for f in &r.findings {
+                println!(
+                    "DISAGREEMENT on {}: reference {:?}, implementation {:?}",
+                    f.operation, f.expected, f.got
+                );
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&f.as_vector(seed)).unwrap_or_default()
+                );
+            }
+            for p in &r.unsupported {
+                println!("profile {p}: unsupported by the implementation, not fuzzed");
+            }
+            println!(
+                "{} inputs, {} disagreements (seed {seed})",
+                r.iterations,
+                r.findings.len()
+            );
+            Ok(if r.findings.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::FuzzSeeds { out, vectors } => {
+            let seeds = fuzzing::seeds(&load(vectors)?);
+            for (target, bytes) in &seeds {
+                let dir = out.join(target);
+                std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                let name = data_encoding::HEXLOWER
+                    .encode(&<sha2::Sha256 as sha2::Digest>::digest(bytes)[..16]);
+                std::fs::write(dir.join(name), bytes)
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            println!("wrote {} seeds to {}", seeds.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::SelfTest { vectors } => {

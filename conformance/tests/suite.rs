@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use authbackup_conformance::{
     bad, coverage, generate, model, process::Process, reference::Reference, report, runner, spec,
+    Implementation,
 };
 
 fn cases() -> Vec<model::Case> {
@@ -380,4 +381,69 @@ fn a_failure_report_names_requirements_input_expected_and_got() {
         },
     );
     insta::assert_snapshot!(report::human(&r));
+}
+
+fn quick(seconds: u64) -> authbackup_conformance::difffuzz::FuzzConfig {
+    authbackup_conformance::difffuzz::FuzzConfig {
+        seed: 1,
+        time: Duration::from_secs(seconds),
+        profiles: vec![],
+        max_findings: 1,
+    }
+}
+
+#[test]
+fn differential_fuzzing_finds_each_kind_of_bug_within_a_minute() {
+    let kinds = [
+        "wrong-dynamic-truncation",
+        "off-by-one-time-step",
+        "sha1-always",
+        "lost-leading-zeros",
+        "base32-padding-refused",
+        "uri-repeated-secret-last-wins",
+        "secret-kept-in-placeholder",
+        "unknown-members-ignored",
+        "cross-platform-restore",
+        "overwrites-under-keep-both",
+        "placeholder-restored-ready",
+        "no-precondition-checks",
+    ];
+    for kind in kinds {
+        let mut m = bad::mutants().into_iter().find(|m| m.name == kind).unwrap();
+        let r = authbackup_conformance::difffuzz::fuzz(&mut m, &quick(60));
+        assert_eq!(
+            r.findings.len(),
+            1,
+            "{kind}: no disagreement in {} inputs",
+            r.iterations
+        );
+        // The finding is a ready-to-add vector the reference passes and the bad one fails.
+        let f = &r.findings[0];
+        assert_eq!(Reference.call(&f.operation, &f.input), f.expected);
+        assert_ne!(m.call(&f.operation, &f.input), f.expected);
+        assert!(f.as_vector(1)["result"].is_string());
+    }
+}
+
+#[test]
+fn differential_fuzzing_finds_nothing_in_the_reference() {
+    let r = authbackup_conformance::difffuzz::fuzz(&mut Reference, &quick(2));
+    assert!(r.findings.is_empty());
+    assert!(r.iterations > 100);
+    let out = Command::new(bin())
+        .args([
+            "fuzz",
+            "--time",
+            "3",
+            "--impl-cmd",
+            &format!("'{}' adapter", bin()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" 0 disagreements"));
 }

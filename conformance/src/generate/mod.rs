@@ -22,15 +22,17 @@ use serde_json::Value;
 
 use crate::model::{Expected, Note, TestCase, TestGroup, VectorFile, SCHEMA};
 
-/// SplitMix64: a tiny deterministic generator for vector inputs (not for keys in use).
-pub(crate) struct Rng(u64);
+/// SplitMix64: a tiny deterministic generator for test inputs (never for keys in use).
+pub struct Rng(u64);
 
 impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
-    pub(crate) fn next(&mut self) -> u64 {
+    /// The next 64 bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -38,13 +40,15 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    pub(crate) fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
+    /// `n` bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next_u64() as u8).collect()
     }
 
-    pub(crate) fn fill(&mut self, buf: &mut [u8]) {
+    /// Fills `buf`.
+    pub fn fill(&mut self, buf: &mut [u8]) {
         for b in buf {
-            *b = self.next() as u8;
+            *b = self.next_u64() as u8;
         }
     }
 }

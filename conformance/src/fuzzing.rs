@@ -1,0 +1,468 @@
+//! The fuzz targets' bodies (`fuzz/fuzz_targets/*` call these), kept here so that the
+//! corpora replay on stable Rust in the normal test run. Each target checks properties, not
+//! only the absence of panics: round trips, the platform lock, no lost device account under
+//! `keep-both`, placeholders without secrets, generations that never go back, tampering that
+//! never opens.
+
+use arbitrary::{Arbitrary, Unstructured};
+use authbackup::account::{
+    AccountState, AccountType, BackupAccount, CodeParams, DeviceAccount, OtpKey,
+};
+use authbackup::container::{self, Credential, RecoveryKey};
+use authbackup::lifecycle::{Effect, Environment, Event, KeyProvider, Machine, RecoveryAccount};
+use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::restore::{self, Outcome, Policy};
+use authbackup::uri::KeyUri;
+use authbackup::Secret;
+
+/// The fuzz targets, by name (the names of `fuzz/fuzz_targets/*.rs` and of the corpus folders).
+pub const TARGETS: [&str; 7] = [
+    "base32",
+    "uri",
+    "payload",
+    "container_raw",
+    "container_structured",
+    "restore",
+    "lifecycle",
+];
+
+/// Runs target `name` on `data`.
+pub fn run(name: &str, data: &[u8]) {
+    match name {
+        "base32" => base32(data),
+        "uri" => uri(data),
+        "payload" => payload(data),
+        "container_raw" => container_raw(data),
+        "container_structured" => container_structured(data),
+        "restore" => restore(data),
+        "lifecycle" => lifecycle(data),
+        other => panic!("no fuzz target {other}"),
+    }
+}
+
+/// Base32 secrets: whatever decodes re-encodes canonically and decodes to the same bytes.
+pub fn base32(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(s) = Secret::from_base32(&text) {
+        assert!((10..=128).contains(&s.len()));
+        let again = Secret::from_base32(&s.to_base32()).expect("canonical text decodes");
+        assert_eq!(again, s);
+    }
+}
+
+/// Key URIs: whatever parses is written and parsed back to the same account.
+pub fn uri(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(k) = KeyUri::parse(&text) {
+        let written = k.to_uri().expect("a parsed account can be written");
+        assert_eq!(KeyUri::parse(&written).expect("written URIs parse"), k);
+    }
+}
+
+/// Payloads: whatever parses passes the writer's checks, keeps placeholders secret-free, and
+/// round-trips through the writer.
+pub fn payload(data: &[u8]) {
+    if let Ok(p) = Payload::from_json(data) {
+        p.check()
+            .expect("a parsed payload passes the writer's checks");
+        assert!(p
+            .accounts
+            .iter()
+            .all(|a| a.is_placeholder() == a.otp.is_none()));
+        assert_eq!(
+            Payload::from_json(&p.to_json()).expect("written payloads parse"),
+            p
+        );
+    }
+}
+
+/// The fixed key the container targets open with.
+pub fn fuzz_key() -> Credential {
+    let jwk = br#"{"kty":"oct","kid":"fuzz","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
+    Credential::Key(RecoveryKey::from_jwk_json(jwk).expect("fixed key"))
+}
+
+/// Raw container bytes: inspect and open never panic, and whatever opens agrees with its
+/// header.
+pub fn container_raw(data: &[u8]) {
+    let info = container::inspect(data);
+    if let Ok(opened) = container::open(data, &fuzz_key()) {
+        assert_eq!(
+            Some(&opened.payload.meta),
+            info.as_ref().ok().map(|i| &i.meta)
+        );
+    }
+}
+
+/// An edit an attacker with the storage account can make to a sealed container.
+#[derive(Arbitrary, Debug)]
+enum Edit {
+    /// Flip one bit of a base64url member (`protected`, `iv`, `ciphertext`, `tag`, `encrypted_key`).
+    FlipBit { member: u8, bit: u16 },
+    /// Set a recipient header member to a string.
+    SetRecipientText { member: u8, value: String },
+    /// Set a recipient header member to a number.
+    SetRecipientNumber { member: u8, value: i64 },
+    /// Add a member to the protected header (re-encoded).
+    SetProtected { member: u8, value: String },
+    /// Cut the container short.
+    Truncate { keep: u16 },
+    /// Duplicate the recipient under another kid.
+    DuplicateRecipient { kid: String },
+}
+
+const MEMBERS: [&str; 8] = ["alg", "kid", "p2c", "p2s", "epk", "zip", "enc", "platform"];
+
+/// Structure-aware container edits: no edit that changes the container makes it open.
+pub fn container_structured(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(edits) = Vec::<Edit>::arbitrary(&mut u) else {
+        return;
+    };
+    let sealed = sealed_fixture();
+    let mut v: serde_json::Value = serde_json::from_slice(&sealed).expect("fixture");
+    use data_encoding::BASE64URL_NOPAD as B64;
+    let mut truncate = None;
+    for edit in edits.iter().take(4) {
+        match edit {
+            Edit::FlipBit { member, bit } => {
+                let slot = match member % 5 {
+                    0 => &mut v["protected"],
+                    1 => &mut v["iv"],
+                    2 => &mut v["ciphertext"],
+                    3 => &mut v["tag"],
+                    _ => &mut v["recipients"][0]["encrypted_key"],
+                };
+                if let Some(mut bytes) = slot.as_str().and_then(|s| B64.decode(s.as_bytes()).ok()) {
+                    if !bytes.is_empty() {
+                        let i = (*bit as usize / 8) % bytes.len();
+                        bytes[i] ^= 1 << (bit % 8);
+                        *slot = B64.encode(&bytes).into();
+                    }
+                }
+            }
+            Edit::SetRecipientText { member, value } => {
+                v["recipients"][0]["header"][MEMBERS[*member as usize % MEMBERS.len()]] =
+                    value.clone().into();
+            }
+            Edit::SetRecipientNumber { member, value } => {
+                v["recipients"][0]["header"][MEMBERS[*member as usize % MEMBERS.len()]] =
+                    (*value).into();
+            }
+            Edit::SetProtected { member, value } => {
+                let decoded = v["protected"]
+                    .as_str()
+                    .and_then(|s| B64.decode(s.as_bytes()).ok());
+                if let Some(mut h) =
+                    decoded.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                {
+                    h[MEMBERS[*member as usize % MEMBERS.len()]] = value.clone().into();
+                    v["protected"] = B64.encode(h.to_string().as_bytes()).into();
+                }
+            }
+            Edit::Truncate { keep } => truncate = Some(*keep as usize),
+            Edit::DuplicateRecipient { kid } => {
+                let mut r = v["recipients"][0].clone();
+                r["header"]["kid"] = kid.clone().into();
+                if let Some(list) = v["recipients"].as_array_mut() {
+                    list.push(r);
+                }
+            }
+        }
+    }
+    let mut bytes = v.to_string().into_bytes();
+    if let Some(keep) = truncate {
+        bytes.truncate(keep.min(bytes.len()));
+    }
+    // Whatever opens must carry the sealed container's authenticated parts and its key
+    // recipient exactly: the only edit that may still open is an added recipient.
+    if let Ok(o) = container::open(&bytes, &fuzz_key()) {
+        let original: serde_json::Value = serde_json::from_slice(&sealed).expect("fixture");
+        let edited: serde_json::Value =
+            serde_json::from_slice(&bytes).expect("it opened, so it parses");
+        for member in ["protected", "iv", "ciphertext", "tag"] {
+            assert_eq!(
+                edited[member], original[member],
+                "{member} changed and the container still opened: {edits:?}"
+            );
+        }
+        let ours = |v: &serde_json::Value| {
+            v["recipients"]
+                .as_array()
+                .and_then(|l| l.iter().find(|r| r["header"]["kid"] == "fuzz").cloned())
+        };
+        assert_eq!(
+            ours(&edited),
+            ours(&original),
+            "the key's recipient changed and the container still opened"
+        );
+        assert_eq!(o.payload.meta.backup_id, "fuzz");
+    }
+}
+
+fn sealed_fixture() -> Vec<u8> {
+    let payload = Payload {
+        meta: BackupMeta {
+            platform: Platform::Ios,
+            backup_id: "fuzz".into(),
+            generation: 1,
+            created: 0,
+        },
+        accounts: vec![BackupAccount {
+            id: "a".into(),
+            account_type: AccountType::Totp,
+            issuer: Some("I".into()),
+            name: "n".into(),
+            otp: Some(OtpKey {
+                secret: Secret::from_bytes(vec![1; 10]).expect("10 bytes"),
+                params: CodeParams::default(),
+            }),
+        }],
+    };
+    let mut n = 0u8;
+    container::seal_with_randomness(&payload, &[fuzz_key()], &mut |b: &mut [u8]| {
+        for x in b {
+            n = n.wrapping_add(1);
+            *x = n;
+        }
+    })
+    .expect("fixture seals")
+}
+
+/// A small account, so that matches are likely.
+#[derive(Arbitrary, Debug, Clone)]
+struct SmallAccount {
+    id: u8,
+    kind: u8,
+    issuer: u8,
+    name: u8,
+    secret: u8,
+    excluded: bool,
+}
+
+fn device_account(a: &SmallAccount) -> DeviceAccount {
+    let t = AccountType::ALL[a.kind as usize % 4];
+    DeviceAccount {
+        id: format!("id{}", a.id % 6),
+        account_type: t,
+        issuer: [None, Some("Acme"), Some("ACME")][a.issuer as usize % 3].map(Into::into),
+        name: ["alice", "Alice", "bob"][a.name as usize % 3].into(),
+        secret: (t.bears_codes() || a.secret.is_multiple_of(2))
+            .then(|| Secret::from_bytes(vec![a.secret % 4 + 1; 10]).expect("10 bytes")),
+        params: CodeParams::default(),
+        token: None,
+        excluded_by_policy: a.excluded,
+        state: AccountState::Ready,
+    }
+}
+
+fn unique(accounts: &[SmallAccount]) -> Vec<DeviceAccount> {
+    let mut seen = std::collections::HashSet::new();
+    accounts
+        .iter()
+        .map(device_account)
+        .filter(|d| seen.insert(d.id.clone()))
+        .collect()
+}
+
+/// Restore planning on arbitrary devices and backups: the platform lock holds, nothing is lost
+/// under `keep-both`, every replaced account is reported, ids stay unique, restored
+/// placeholders carry no secret, and a second restore changes nothing.
+pub fn restore(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let (Ok(old), Ok(device), Ok(policy)) = (
+        Vec::<SmallAccount>::arbitrary(&mut u),
+        Vec::<SmallAccount>::arbitrary(&mut u),
+        u8::arbitrary(&mut u),
+    ) else {
+        return;
+    };
+    let policy =
+        [Policy::KeepBoth, Policy::PreferBackup, Policy::PreferDevice][policy as usize % 3];
+    let (accounts, _) = authbackup::account::build_backup_accounts(&unique(&old))
+        .expect("unique ids, secrets present");
+    let backup = Payload {
+        meta: BackupMeta {
+            platform: Platform::Android,
+            backup_id: "b".into(),
+            generation: 1,
+            created: 0,
+        },
+        accounts,
+    };
+    let device = unique(&device);
+    assert!(
+        restore::plan(&device, &backup, Platform::Ios, policy).is_err(),
+        "the platform lock"
+    );
+    let plan = restore::plan(&device, &backup, Platform::Android, policy).expect("same platform");
+    let after = restore::apply(&device, &plan).expect("fresh plan");
+    let ids: std::collections::HashSet<_> = after.iter().map(|d| &d.id).collect();
+    assert_eq!(ids.len(), after.len(), "ids unique");
+    for d in &device {
+        if !after.contains(d) {
+            assert_eq!(policy, Policy::PreferBackup, "{} lost under {policy}", d.id);
+            assert!(
+                plan.outcomes.iter().any(
+                    |o| matches!(&o.outcome, Outcome::Replaced { device, .. } if device.id == d.id)
+                ),
+                "{} replaced silently",
+                d.id
+            );
+        }
+    }
+    for d in after.iter().filter(|d| !device.contains(d)) {
+        assert!(d.token.is_none());
+        if !d.account_type.bears_codes() {
+            assert!(
+                d.secret.is_none() && d.state == AccountState::ActionRequired,
+                "a placeholder came back with a secret or ready"
+            );
+        }
+    }
+    let second = restore::plan(&after, &backup, Platform::Android, policy).expect("same platform");
+    assert!(
+        !second.changes_device(),
+        "a second restore changed the device"
+    );
+}
+
+/// A small lifecycle event.
+#[derive(Arbitrary, Debug)]
+enum SmallEvent {
+    /// Turn on with one of a few environments.
+    Enable(u8, u8),
+    /// Turn off.
+    Disable,
+    /// Change the recovery account.
+    Change(u8, u8),
+    /// An account change.
+    Account,
+    /// The migration announcement.
+    Migrate,
+    /// Report the oldest pending effect done.
+    DoneOldest,
+    /// Restart.
+    Resume,
+}
+
+fn environment(n: u8) -> Environment {
+    let mut env = Environment {
+        platform: if n % 5 == 4 {
+            Platform::Android
+        } else {
+            Platform::Ios
+        },
+        recovery_account: Some(RecoveryAccount {
+            id: format!("user{}", n % 2),
+            personal: n % 7 != 6,
+        }),
+        os_version: if n % 11 == 10 { 15 } else { 17 },
+        icloud: n % 13 != 12,
+        icloud_keychain: n % 17 != 16,
+        personal_apple_id: Some(format!("apple{}", n % 3)),
+        managed_apple_id: n.is_multiple_of(3).then(|| "corp".to_string()),
+    };
+    if n % 19 == 18 {
+        env.recovery_account = None;
+    }
+    env
+}
+
+/// The lifecycle machine on arbitrary event sequences: a refused event changes nothing,
+/// generations of a backup never go back, a recipient is removed only once the keychain can
+/// open the backup, and finishing the outbox empties it.
+pub fn lifecycle(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(events) = Vec::<SmallEvent>::arbitrary(&mut u) else {
+        return;
+    };
+    let mut m = Machine::new();
+    for e in events.iter().take(64) {
+        let event = match e {
+            SmallEvent::Enable(env, id) => Event::Enable {
+                env: environment(*env),
+                backup_id: format!("b{id}"),
+            },
+            SmallEvent::Disable => Event::Disable,
+            SmallEvent::Change(env, id) => Event::ChangeRecoveryAccount {
+                env: environment(*env),
+                backup_id: format!("b{id}"),
+            },
+            SmallEvent::Account => Event::AccountAdded { id: "a".into() },
+            SmallEvent::Migrate => Event::StartKeyMigration,
+            SmallEvent::DoneOldest => match m.outbox.first() {
+                Some(effect) => Event::Done {
+                    effect: effect.clone(),
+                },
+                None => continue,
+            },
+            SmallEvent::Resume => Event::Resume,
+        };
+        let before = m.clone();
+        let Ok((next, effects)) = m.step(&event) else {
+            assert_eq!(m, before);
+            continue;
+        };
+        if let (Some(a), Some(b)) = (&before.on, &next.on) {
+            if a.backup_id == b.backup_id && a.storage_account == b.storage_account {
+                assert!(b.generation >= a.generation, "generation went back");
+            }
+        }
+        for effect in &effects {
+            if let Effect::RemoveRecipient { .. } = effect {
+                assert!(
+                    next.on
+                        .as_ref()
+                        .is_some_and(|on| on.recipients.contains(&KeyProvider::PlatformKeychain)),
+                    "removed before the keychain opens it"
+                );
+            }
+        }
+        if let Some(on) = &next.on {
+            assert!(!on.recipients.is_empty());
+        }
+        m = next;
+    }
+    let (mut m, mut pending) = m.step(&Event::Resume).expect("resume");
+    let mut rounds = 0;
+    while let Some(effect) = pending.pop() {
+        rounds += 1;
+        assert!(rounds < 1000, "the outbox does not drain");
+        let (next, more) = m.step(&Event::Done { effect }).expect("done");
+        m = next;
+        pending.extend(more);
+    }
+    assert!(m.outbox.is_empty());
+}
+
+/// Seed inputs for each target: taken from the conformance vectors where the target reads
+/// the same bytes, otherwise fixed pseudo-random bytes.
+pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    for c in cases {
+        let input = &c.case.input;
+        let text = |k: &str| {
+            input
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(|s| s.as_bytes().to_vec())
+        };
+        match c.operation.as_str() {
+            "secret.decode" => out.extend(text("text").map(|t| ("base32", t))),
+            "uri.parse" => out.extend(text("uri").map(|t| ("uri", t))),
+            "payload.parse" => out.extend(text("payload").map(|t| ("payload", t))),
+            "container.open" | "container.inspect" => {
+                out.extend(text("container").map(|t| ("container_raw", t)))
+            }
+            _ => {}
+        }
+    }
+    let mut rng = crate::generate::Rng::new(0xF022);
+    for target in ["container_structured", "restore", "lifecycle"] {
+        for len in [16usize, 64, 256, 1024] {
+            out.push((target, rng.bytes(len)));
+        }
+    }
+    out
+}
