@@ -1,0 +1,98 @@
+//! Container open and seal at growing sizes, against `container_parts`: base64url decoding,
+//! AES-256-GCM decryption and typed payload parsing of the same bytes called directly, the
+//! floor for `container_open`. And one passphrase container at the minimum p2c.
+
+use std::hint::black_box;
+
+use authbackup::container::{self, limits::P2C_MIN, Credential, Passphrase};
+use authbackup::payload::Payload;
+use authbackup_benches::{key, payload};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use data_encoding::BASE64URL_NOPAD;
+use josekit::jwe::JweContentEncryption;
+
+/// Seals with a content key of 32 bytes of 1 (the fill's first draw), so the parts benchmark
+/// can decrypt without the key wrap.
+fn sealed(n: usize) -> (Vec<u8>, Payload) {
+    let p = payload(n);
+    let mut first = true;
+    let bytes = container::seal_with_randomness(&p, &[key()], &mut |buf: &mut [u8]| {
+        buf.fill(if first { 1 } else { 2 });
+        first = false;
+    })
+    .unwrap();
+    (bytes, p)
+}
+
+fn open_seal_parts(c: &mut Criterion) {
+    let sizes = [10usize, 1_000, 10_000];
+    let prepared: Vec<(usize, Vec<u8>, Payload)> = sizes
+        .iter()
+        .map(|&n| {
+            let (b, p) = sealed(n);
+            (n, b, p)
+        })
+        .collect();
+    let mut g = c.benchmark_group("container_open");
+    for (n, bytes, _) in &prepared {
+        g.bench_with_input(BenchmarkId::from_parameter(n), bytes, |b, bytes| {
+            b.iter(|| black_box(container::open(bytes, &key()).unwrap()))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("container_seal");
+    for (n, _, p) in &prepared {
+        g.bench_with_input(BenchmarkId::from_parameter(n), p, |b, p| {
+            b.iter(|| black_box(container::seal(p, &[key()]).unwrap()))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("container_parts");
+    for (n, bytes, _) in &prepared {
+        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let (ct, iv, tag, aad) = (
+            v["ciphertext"].as_str().unwrap().to_string(),
+            BASE64URL_NOPAD
+                .decode(v["iv"].as_str().unwrap().as_bytes())
+                .unwrap(),
+            BASE64URL_NOPAD
+                .decode(v["tag"].as_str().unwrap().as_bytes())
+                .unwrap(),
+            v["protected"].as_str().unwrap().to_string(),
+        );
+        g.bench_with_input(BenchmarkId::from_parameter(n), &ct, |b, ct| {
+            b.iter(|| {
+                let ciphertext = BASE64URL_NOPAD.decode(ct.as_bytes()).unwrap();
+                let plain = josekit::jwe::enc::A256GCM
+                    .decrypt(
+                        &[1u8; 32],
+                        Some(&iv),
+                        &ciphertext,
+                        aad.as_bytes(),
+                        Some(&tag),
+                    )
+                    .unwrap();
+                black_box(Payload::from_json(&plain).unwrap())
+            })
+        });
+    }
+    g.finish();
+}
+
+fn pbes2(c: &mut Criterion) {
+    let pass = Credential::Passphrase(
+        Passphrase::new(b"correct horse battery staple")
+            .unwrap()
+            .with_iterations(P2C_MIN),
+    );
+    let bytes = container::seal(&payload(10), std::slice::from_ref(&pass)).unwrap();
+    let mut g = c.benchmark_group("pbes2_open");
+    g.sample_size(10);
+    g.bench_function("p2c_min", |b| {
+        b.iter(|| black_box(container::open(&bytes, &pass).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, open_seal_parts, pbes2);
+criterion_main!(benches);
