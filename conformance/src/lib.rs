@@ -10,6 +10,7 @@
 //! - [`reference`]: the reference implementation behind the operations;
 //! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
 //! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
+//! - [`bench`]: code-generation throughput through the protocol;
 //! - [`bad`]: known-bad implementations the suite must catch;
 //! - [`difffuzz`]: differential fuzzing of an implementation against the reference;
 //! - [`fuzzing`]: the fuzz targets' bodies, replayed on stable in the normal test run.
@@ -18,6 +19,7 @@
 
 pub mod adapter;
 pub mod bad;
+pub mod bench;
 pub mod coverage;
 pub mod difffuzz;
 pub mod fuzzing;

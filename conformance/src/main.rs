@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use authbackup_conformance::{
-    adapter, bad, coverage, difffuzz, fuzzing, generate, model, process, reference, report, runner,
-    spec,
+    adapter, bad, bench, coverage, difffuzz, fuzzing, generate, model, process, reference, report,
+    runner, spec,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -106,6 +106,22 @@ enum Command {
         /// Per-request time limit for the adapter, in milliseconds.
         #[arg(long, default_value_t = 5000, value_name = "MS")]
         timeout_ms: u64,
+    },
+    /// Code-generation throughput of an adapter beside the reference adapter's, every code
+    /// checked.
+    Bench {
+        /// Start this command and speak the stdio adapter protocol with it (via `sh -c`).
+        #[arg(long, value_name = "CMD")]
+        impl_cmd: String,
+        /// SHA1, SHA256 or SHA512.
+        #[arg(long, default_value = "SHA1", value_parser = ["SHA1", "SHA256", "SHA512"])]
+        algorithm: String,
+        /// Accounts per batch.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        accounts: usize,
+        /// Seconds to measure each implementation.
+        #[arg(long, default_value_t = 5.0, value_name = "S")]
+        seconds: f64,
     },
     /// Write the fuzz targets' seed corpora (from the vectors) into DIR/<target>/.
     FuzzSeeds {
@@ -314,6 +330,35 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 r.findings.len()
             );
             Ok(if r.findings.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Bench {
+            impl_cmd,
+            algorithm,
+            accounts,
+            seconds,
+        } => {
+            let own = std::env::current_exe().map_err(|e| e.to_string())?;
+            let reference_cmd = format!("'{}' adapter", own.display());
+            let mut correct = true;
+            for (label, cmd) in [
+                ("implementation", impl_cmd.as_str()),
+                ("reference adapter", reference_cmd.as_str()),
+            ] {
+                let mut adapter = process::Process::new(cmd, Duration::from_secs(60));
+                let t = bench::measure(&mut adapter, &algorithm, accounts, seconds)?;
+                correct &= t.wrong == 0;
+                println!(
+                    "{label:<18} {:>12.0} codes/s  ({} {algorithm} codes in batches of {accounts}, {} wrong)",
+                    t.per_second(),
+                    t.codes,
+                    t.wrong
+                );
+            }
+            Ok(if correct {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -44,6 +44,31 @@ pub fn run(operation: &str, input: &Value) -> R {
         "totp.generate" => {
             json!({ "code": totp(input)?.code_at(uint(input, "time")?)?.to_string() })
         }
+        "totp.batch" => {
+            let params = TotpParams {
+                algorithm: algorithm(input)?,
+                digits: digits(input)?,
+                period: uint(input, "period")?,
+                t0: 0,
+            };
+            let time = uint(input, "time")?;
+            let secrets = field(input, "secrets")?
+                .as_array()
+                .ok_or_else(|| Error::malformed("\"secrets\" must be an array"))?;
+            let mut generators = Vec::with_capacity(secrets.len());
+            for s in secrets {
+                let hex = s
+                    .as_str()
+                    .ok_or_else(|| Error::malformed("secrets are hex strings"))?;
+                let bytes = HEXLOWER
+                    .decode(hex.as_bytes())
+                    .map_err(|_| Error::malformed("secrets are lower-case hex"))?;
+                generators.push(Totp::new(&Secret::from_bytes(bytes)?, params)?);
+            }
+            let mut codes = Vec::new();
+            authbackup::otp::codes_at(&generators, time, &mut codes)?;
+            json!({ "codes": codes.iter().map(ToString::to_string).collect::<Vec<_>>() })
+        }
         "totp.verify" => {
             let candidate = text(input, "candidate")?;
             let step =

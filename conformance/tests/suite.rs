@@ -447,3 +447,49 @@ fn differential_fuzzing_finds_nothing_in_the_reference() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains(" 0 disagreements"));
 }
+
+#[test]
+fn bench_checks_every_code_through_the_protocol() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/python/adapter.py");
+    let out = Command::new(bin())
+        .args([
+            "bench",
+            "--seconds",
+            "0.2",
+            "--accounts",
+            "50",
+            "--algorithm",
+            "SHA256",
+            "--impl-cmd",
+        ])
+        .arg(format!("python3 '{}'", script.display()))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("implementation")
+            && text.contains("reference adapter")
+            && text.contains(", 0 wrong)"),
+        "{text}"
+    );
+
+    /// Gets the first code of every batch wrong.
+    struct OneWrong;
+    impl Implementation for OneWrong {
+        fn call(&mut self, op: &str, input: &serde_json::Value) -> authbackup_conformance::Answer {
+            match Reference.call(op, input) {
+                authbackup_conformance::Answer::Ok(mut v) => {
+                    v["codes"][0] = "000000".into();
+                    authbackup_conformance::Answer::Ok(v)
+                }
+                other => other,
+            }
+        }
+        fn name(&self) -> String {
+            "one wrong".into()
+        }
+    }
+    let t = authbackup_conformance::bench::measure(&mut OneWrong, "SHA1", 10, 0.05).unwrap();
+    assert!(t.wrong > 0 && t.codes > 0);
+}

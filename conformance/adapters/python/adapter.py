@@ -255,6 +255,10 @@ def handle(op, inp):
     if op == "totp.generate":
         key, alg, d = key_from_hex(inp["secret"]), algorithm(inp["algorithm"]), digits(inp["digits"])
         return {"code": hotp(key, alg, d, totp_step(inp))}
+    if op == "totp.batch":
+        alg, d = algorithm(inp["algorithm"]), digits(inp["digits"])
+        step = totp_step(dict(inp, t0=0))
+        return {"codes": [hotp(key_from_hex(s), alg, d, step) for s in inp["secrets"]]}
     if op == "totp.verify":
         return verify(inp)
     if op == "secret.decode":
