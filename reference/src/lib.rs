@@ -12,6 +12,7 @@
 //! - [`verify`]: is everything on this device in the backup (before wiping it)?
 //! - [`lifecycle`]: the backup state machine (pure: events in, effects out);
 //! - [`store`]: device state and backups on disk, atomic writes, the lifecycle's effects;
+//! - [`import`]: accounts from other apps' exports, every entry reported;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -19,6 +20,7 @@
 pub mod account;
 pub mod container;
 pub mod error;
+pub mod import;
 pub mod lifecycle;
 pub mod otp;
 pub mod payload;
