@@ -26,6 +26,10 @@ enum Command {
     Backup(cmd::backup::BackupCommand),
     /// Restore a backup onto a device's accounts file.
     Restore(cmd::restore::RestoreArgs),
+    /// Import accounts from another app's export into a device accounts file.
+    Import(cmd::import::ImportArgs),
+    /// Export a device accounts file's code-bearing accounts as otpauth:// URIs.
+    Export(cmd::import::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +42,8 @@ fn main() -> ExitCode {
         Command::Keygen(args) => cmd::keygen::run(&args),
         Command::Backup(command) => cmd::backup::run(&command),
         Command::Restore(args) => cmd::restore::run(&args),
+        Command::Import(args) => cmd::import::run(&args),
+        Command::Export(args) => cmd::import::export(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod code;
 pub mod files;
+pub mod import;
 pub mod keygen;
 pub mod restore;
 
