@@ -442,14 +442,20 @@ pub fn lifecycle(data: &[u8]) {
 /// imports back from them unchanged.
 pub fn import(data: &[u8]) {
     use authbackup::import::{export_otpauth, import, Source};
-    let Some((selector, file)) = data.split_first() else { return };
+    let Some((selector, file)) = data.split_first() else {
+        return;
+    };
     let source = Source::ALL[*selector as usize % Source::ALL.len()].0;
     if let Ok((accounts, report)) = import(source, file, Some(b"fuzz")) {
         assert!(report.entries.len() >= accounts.len());
         let json = DeviceAccount::list_to_json(&accounts);
-        assert_eq!(DeviceAccount::list_from_json(&json).expect("imported accounts are valid"), accounts);
+        assert_eq!(
+            DeviceAccount::list_from_json(&json).expect("imported accounts are valid"),
+            accounts
+        );
         let uris = export_otpauth(&accounts).expect("imported accounts export");
-        let (again, _) = import(Source::Otpauth, uris.as_bytes(), None).expect("exported URIs import");
+        let (again, _) =
+            import(Source::Otpauth, uris.as_bytes(), None).expect("exported URIs import");
         assert_eq!(again, accounts);
     }
 }
@@ -476,8 +482,18 @@ pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
             _ => {}
         }
     }
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/tests/fixtures/import");
-    for (selector, file) in [(0u8, "otpauth.txt"), (1, "google-migration.txt"), (2, "aegis-plain.json"), (3, "2fas-plain.2fas"), (4, "andotp-plain.json"), (5, "freeotp-plus.json"), (6, "bitwarden.json"), (6, "bitwarden.csv")] {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/tests/fixtures/import");
+    for (selector, file) in [
+        (0u8, "otpauth.txt"),
+        (1, "google-migration.txt"),
+        (2, "aegis-plain.json"),
+        (3, "2fas-plain.2fas"),
+        (4, "andotp-plain.json"),
+        (5, "freeotp-plus.json"),
+        (6, "bitwarden.json"),
+        (6, "bitwarden.csv"),
+    ] {
         if let Ok(bytes) = std::fs::read(fixtures.join(file)) {
             let mut seed = vec![selector];
             seed.extend(bytes);

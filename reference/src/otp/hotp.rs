@@ -23,11 +23,12 @@ impl Hotp {
     }
 
     /// The code for `counter` (RFC 4226 section 5.3). Does not allocate.
+    #[inline]
     pub fn code(&self, counter: u64) -> Code {
         let mut mac = [0u8; MAX_MAC];
         let len = self.key.mac_counter(counter, &mut mac);
         Code {
-            value: dynamic_truncate(&mac[..len]) % self.digits.modulus(),
+            value: self.digits.reduce(dynamic_truncate(&mac[..len])),
             digits: self.digits,
         }
     }

@@ -15,6 +15,8 @@ pub(crate) const MAX_MAC: usize = 64;
 /// One Merkle-Damgård hash as the HMAC construction needs it.
 pub(crate) trait Compression {
     type State: Copy + Zeroize;
+    /// One block of this hash.
+    type Block: Copy + AsRef<[u8]> + AsMut<[u8]>;
     /// Block length in bytes.
     const BLOCK: usize;
     /// Digest length in bytes.
@@ -23,8 +25,27 @@ pub(crate) trait Compression {
     const LEN_FIELD: usize;
     /// The initial hash value.
     const IV: Self::State;
+    /// The last (only) block of the inner hash of an 8-byte message, counter bytes zero:
+    /// padding and length are constant, so only the counter is written per code.
+    const INNER_TEMPLATE: Self::Block;
+    /// The last (only) block of the outer hash, digest bytes zero.
+    const OUTER_TEMPLATE: Self::Block;
     fn compress(state: &mut Self::State, block: &[u8]);
     fn write_digest(state: &Self::State, out: &mut [u8]);
+}
+
+/// A final block holding `data_len` message bytes (left zero), the 0x80 marker, and the
+/// total message length of `total_len` bytes in its last `len_field` bytes, big-endian.
+const fn template<const N: usize>(data_len: usize, total_len: usize, len_field: usize) -> [u8; N] {
+    let mut b = [0u8; N];
+    b[data_len] = 0x80;
+    let bits = (total_len as u128) * 8;
+    let mut i = 0;
+    while i < len_field {
+        b[N - 1 - i] = (bits >> (8 * i)) as u8;
+        i += 1;
+    }
+    b
 }
 
 pub(crate) struct Sha1;
@@ -33,6 +54,9 @@ pub(crate) struct Sha512;
 
 impl Compression for Sha1 {
     type State = [u32; 5];
+    type Block = [u8; 64];
+    const INNER_TEMPLATE: [u8; 64] = template::<64>(8, 64 + 8, 8);
+    const OUTER_TEMPLATE: [u8; 64] = template::<64>(20, 64 + 20, 8);
     const BLOCK: usize = 64;
     const OUT: usize = 20;
     const LEN_FIELD: usize = 8;
@@ -58,6 +82,9 @@ impl Compression for Sha1 {
 
 impl Compression for Sha256 {
     type State = [u32; 8];
+    type Block = [u8; 64];
+    const INNER_TEMPLATE: [u8; 64] = template::<64>(8, 64 + 8, 8);
+    const OUTER_TEMPLATE: [u8; 64] = template::<64>(32, 64 + 32, 8);
     const BLOCK: usize = 64;
     const OUT: usize = 32;
     const LEN_FIELD: usize = 8;
@@ -86,6 +113,9 @@ impl Compression for Sha256 {
 
 impl Compression for Sha512 {
     type State = [u64; 8];
+    type Block = [u8; 128];
+    const INNER_TEMPLATE: [u8; 128] = template::<128>(8, 128 + 8, 16);
+    const OUTER_TEMPLATE: [u8; 128] = template::<128>(64, 128 + 64, 16);
     const BLOCK: usize = 128;
     const OUT: usize = 64;
     const LEN_FIELD: usize = 16;
@@ -150,20 +180,19 @@ impl<H: Compression> Pads<H> {
         Pads { inner, outer }
     }
 
-    /// HMAC(key, message) for a message of at most `BLOCK - LEN_FIELD - 1` bytes; the MAC is
-    /// written to the start of `out` and its length returned.
-    fn mac_short(&self, message: &[u8], out: &mut [u8; MAX_MAC]) -> usize {
+    /// HMAC(key, counter as 8 big-endian bytes): two compression-function calls on blocks
+    /// copied from constant templates. The MAC is written to the start of `out`; its length
+    /// is returned.
+    #[inline]
+    fn mac_counter(&self, counter: u64, out: &mut [u8; MAX_MAC]) -> usize {
+        let mut block = H::INNER_TEMPLATE;
+        block.as_mut()[..8].copy_from_slice(&counter.to_be_bytes());
         let mut state = self.inner;
-        let mut block = [0u8; MAX_BLOCK];
-        finish_block::<H>(&mut block, message, H::BLOCK + message.len());
-        H::compress(&mut state, &block[..H::BLOCK]);
-
-        let mut digest = [0u8; MAX_MAC];
-        H::write_digest(&state, &mut digest[..H::OUT]);
-        let mut block = [0u8; MAX_BLOCK];
-        finish_block::<H>(&mut block, &digest[..H::OUT], H::BLOCK + H::OUT);
+        H::compress(&mut state, block.as_ref());
+        let mut block = H::OUTER_TEMPLATE;
+        H::write_digest(&state, &mut block.as_mut()[..H::OUT]);
         let mut state = self.outer;
-        H::compress(&mut state, &block[..H::BLOCK]);
+        H::compress(&mut state, block.as_ref());
         H::write_digest(&state, &mut out[..H::OUT]);
         H::OUT
     }
@@ -231,12 +260,12 @@ impl KeyedHmac {
     }
 
     /// HMAC over the 8-byte big-endian counter (the HOTP message); returns the MAC length.
+    #[inline]
     pub(crate) fn mac_counter(&self, counter: u64, out: &mut [u8; MAX_MAC]) -> usize {
-        let message = counter.to_be_bytes();
         match self {
-            KeyedHmac::Sha1(p) => p.mac_short(&message, out),
-            KeyedHmac::Sha256(p) => p.mac_short(&message, out),
-            KeyedHmac::Sha512(p) => p.mac_short(&message, out),
+            KeyedHmac::Sha1(p) => p.mac_counter(counter, out),
+            KeyedHmac::Sha256(p) => p.mac_counter(counter, out),
+            KeyedHmac::Sha512(p) => p.mac_counter(counter, out),
         }
     }
 }

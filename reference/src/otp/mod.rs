@@ -95,6 +95,17 @@ impl Digits {
     pub const fn modulus(self) -> u32 {
         10u32.pow(self.0 as u32)
     }
+
+    /// `value` modulo [`Digits::modulus`], with a constant divisor per digit count (a
+    /// multiplication rather than a division).
+    #[inline]
+    pub(crate) const fn reduce(self, value: u32) -> u32 {
+        match self.0 {
+            6 => value % 1_000_000,
+            7 => value % 10_000_000,
+            _ => value % 100_000_000,
+        }
+    }
 }
 
 impl Default for Digits {

@@ -59,6 +59,8 @@ impl Totp {
     /// A time before T0 is `invalid_parameter`, never a wrapped counter.
     pub fn step_at(&self, time: u64) -> Result<u64> {
         match time.checked_sub(self.t0) {
+            // The common 30-second period divides by a constant (a multiplication).
+            Some(elapsed) if self.period == DEFAULT_PERIOD => Ok(elapsed / DEFAULT_PERIOD),
             Some(elapsed) => Ok(elapsed / self.period),
             None => Err(Error::invalid_parameter(format!(
                 "time {time} is before T0 ({})",
