@@ -272,3 +272,22 @@ fn write_generated_fixtures() {
         .collect();
     std::fs::write(dir.join("google-migration.txt"), lines.join("\n") + "\n").unwrap();
 }
+
+#[test]
+fn aegis_content_versions_one_to_three() {
+    let plain: serde_json::Value = serde_json::from_slice(&fixture("aegis-plain.json")).unwrap();
+    for version in [1, 2, 3] {
+        let mut v = plain.clone();
+        v["db"]["version"] = version.into();
+        let (accounts, _) = import(Source::Aegis, v.to_string().as_bytes(), None).unwrap();
+        check_accounts(&format!("aegis db v{version}"), &accounts);
+    }
+    let mut v4 = plain.clone();
+    v4["db"]["version"] = 4.into();
+    assert_eq!(
+        import(Source::Aegis, v4.to_string().as_bytes(), None)
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnsupportedVersion
+    );
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table of benches/README.md from criterion's results.
+
+Run after `cargo bench -p authbackup-benches`; reads target/criterion/*/*/new/estimates.json
+(the medians) and prints each benchmark with its ratio to the peer or floor of the same run,
+and whether each target of the README holds.
+"""
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
+
+
+def median(group, function):
+    path = root / group / function / "new" / "estimates.json"
+    try:
+        return json.loads(path.read_text())["median"]["point_estimate"]
+    except FileNotFoundError:
+        return None
+
+
+def fmt(ns):
+    if ns is None:
+        return "—"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+rows, checks = [], []
+for alg, limit_peer in (("sha1", 0.5), ("sha256", 0.5), ("sha512", 0.7)):
+    g = f"totp_{alg}"
+    ref, peer, floor = median(g, "reference"), median(g, "totp-rs"), median(g, "floor")
+    rows.append((f"{g}/reference", ref, f"{ref / peer:.2f} × totp-rs, {ref / floor:.2f} × floor" if ref and peer and floor else ""))
+    rows.append((f"{g}/totp-rs", peer, ""))
+    rows.append((f"{g}/floor", floor, ""))
+    if ref and peer and floor:
+        checks.append((f"{g}/reference ≤ {limit_peer} × totp-rs", ref <= limit_peer * peer, f"{ref / peer:.2f}"))
+        if alg != "sha512":
+            checks.append((f"{g}/reference ≤ 1.3 × floor", ref <= 1.3 * floor, f"{ref / floor:.2f}"))
+ref, peer = median("totp_batch_10k", "reference"), median("totp_batch_10k", "totp-rs")
+rows.append(("totp_batch_10k/reference", ref, f"{ref / peer:.2f} × totp-rs" if ref and peer else ""))
+rows.append(("totp_batch_10k/totp-rs", peer, ""))
+if ref and peer:
+    checks.append(("totp_batch_10k/reference ≤ 0.5 × totp-rs", ref <= 0.5 * peer, f"{ref / peer:.2f}"))
+for n in (10, 1000, 10000):
+    o, s, p = median("container_open", str(n)), median("container_seal", str(n)), median("container_parts", str(n))
+    rows.append((f"container_open/{n}", o, f"{o / p:.2f} × container_parts" if o and p else ""))
+    rows.append((f"container_seal/{n}", s, ""))
+    rows.append((f"container_parts/{n}", p, ""))
+o, p = median("container_open", "1000"), median("container_parts", "1000")
+if o and p:
+    checks.append(("container_open/1000 ≤ 1.5 × container_parts/1000", o <= 1.5 * p, f"{o / p:.2f}"))
+rows.append(("pbes2_open/p2c_min", median("pbes2_open", "p2c_min"), ""))
+for n in (1000, 10000, 100000):
+    rows.append((f"restore_plan/{n}", median("restore_plan", str(n)), ""))
+a, b = median("restore_plan", "10000"), median("restore_plan", "100000")
+if a and b:
+    checks.append(("restore_plan/100000 ≤ 15 × restore_plan/10000", b <= 15 * a, f"{b / a:.2f}"))
+rows.append(("conformance_run/reference", median("conformance_run", "reference"), ""))
+
+print("| benchmark | median | ratio in the same run |")
+print("|---|---|---|")
+for name, value, ratio in rows:
+    print(f"| `{name}` | {fmt(value)} | {ratio} |")
+print()
+print("| target | holds | measured ratio |")
+print("|---|---|---|")
+ok = True
+for name, holds, ratio in checks:
+    ok &= holds
+    print(f"| {name} | {'yes' if holds else 'NO'} | {ratio} |")
+sys.exit(0 if ok else 1)
