@@ -27,7 +27,7 @@ pub(crate) fn scrypt(
         ));
     }
     let mut key = Zeroizing::new([0u8; 32]);
-    openssl::pkcs5::scrypt(password, salt, n, r, p, 1 << 31, &mut *key)
+    openssl::pkcs5::scrypt(password, salt, n, r, p, 256 * 1024 * 1024, &mut *key)
         .map_err(|e| Error::malformed(format!("scrypt: {e}")))?;
     Ok(key)
 }
