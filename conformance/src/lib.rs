@@ -7,10 +7,10 @@
 //!   trait, in process);
 //! - [`process`] and [`adapter`]: the same over the stdio adapter protocol
 //!   (`spec/adapter-protocol.md`), either side;
-//! - [`reference`]: the reference implementation behind the operations;
+//! - [`reference`](mod@reference): the reference implementation behind the operations;
 //! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
 //! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
-//! - [`bench`]: code-generation throughput through the protocol;
+//! - [`bench`](mod@bench): code-generation throughput through the protocol;
 //! - [`bad`]: known-bad implementations the suite must catch;
 //! - [`difffuzz`]: differential fuzzing of an implementation against the reference;
 //! - [`fuzzing`]: the fuzz targets' bodies, replayed on stable in the normal test run.
