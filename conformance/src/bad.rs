@@ -227,6 +227,60 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            name: "writer-drops-placeholders",
+            bug: "writes a backup without its placeholder accounts",
+            behave: |op, input| match op {
+                "container.seal" => {
+                    let mut payload = input["payload"].clone();
+                    if let Some(list) = payload["accounts"].as_array_mut() {
+                        list.retain(|a| a.get("secret").is_some());
+                    }
+                    reference(op, &with(input, "payload", payload))
+                }
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            name: "re-encrypts-to-add-a-recipient",
+            bug:
+                "re-seals the payload to add a recipient, instead of wrapping the same content key",
+            behave: |op, input| match op {
+                "container.add_recipient" => match reference("container.open", input) {
+                    Answer::Ok(_) => {
+                        let opened = authbackup::container::open(
+                            input["container"].as_str().unwrap_or_default().as_bytes(),
+                            &authbackup::container::Credential::Key(
+                                authbackup::container::RecoveryKey::from_jwk_json(
+                                    input["key"].to_string().as_bytes(),
+                                )
+                                .expect("valid key"),
+                            ),
+                        )
+                        .expect("it opened");
+                        let keys: Vec<_> = [&input["key"], &input["new_key"]]
+                            .iter()
+                            .map(|k| {
+                                authbackup::container::Credential::Key(
+                                    authbackup::container::RecoveryKey::from_jwk_json(
+                                        k.to_string().as_bytes(),
+                                    )
+                                    .expect("valid key"),
+                                )
+                            })
+                            .collect();
+                        match authbackup::container::seal(&opened.payload, &keys) {
+                            Ok(c) => {
+                                Answer::Ok(json!({ "container": String::from_utf8_lossy(&c) }))
+                            }
+                            Err(e) => Answer::Error(e.code().as_str().into()),
+                        }
+                    }
+                    other => other,
+                },
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
             name: "cross-platform-restore",
             bug: "restores an iOS backup on Android",
             behave: |op, input| match op {

@@ -8,6 +8,7 @@
 //! - [`process`] and [`adapter`]: the same over the stdio adapter protocol
 //!   (`spec/adapter-protocol.md`), either side;
 //! - [`reference`](mod@reference): the reference implementation behind the operations;
+//! - [`checks`]: how answers of writing operations are judged;
 //! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
 //! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
 //! - [`bench`](mod@bench): code-generation throughput through the protocol;
@@ -20,6 +21,7 @@
 pub mod adapter;
 pub mod bad;
 pub mod bench;
+pub mod checks;
 pub mod coverage;
 pub mod difffuzz;
 pub mod fuzzing;

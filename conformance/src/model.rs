@@ -108,6 +108,11 @@ pub struct TestCase {
     /// The expected error code of an invalid (or acceptable) case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For operations that write (their exact bytes are free), the check the runner makes of
+    /// a valid answer instead of comparing it: `sealed` or `recipient_added`
+    /// (`spec/adapter-protocol.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 /// A case with the file it came from.

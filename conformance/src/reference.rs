@@ -86,6 +86,33 @@ pub fn run(operation: &str, input: &Value) -> R {
                 container::open(text(input, "container")?.as_bytes(), &credential(input)?)?;
             payload_json(&opened.payload)
         }
+        "container.seal" => {
+            let payload = Payload::from_json(field(input, "payload")?.to_string().as_bytes())?;
+            let list = field(input, "recipients")?
+                .as_array()
+                .ok_or_else(|| Error::malformed("\"recipients\" must be an array"))?;
+            let mut credentials = Vec::with_capacity(list.len());
+            for r in list {
+                credentials.push(match r.get("p2c").and_then(Value::as_u64) {
+                    Some(p2c) => Credential::Passphrase(
+                        Passphrase::new(text(r, "passphrase")?.as_bytes())?
+                            .with_iterations(u32::try_from(p2c).unwrap_or(u32::MAX)),
+                    ),
+                    None => credential(r)?,
+                });
+            }
+            let sealed = container::seal(&payload, &credentials)?;
+            json!({ "container": String::from_utf8_lossy(&sealed) })
+        }
+        "container.add_recipient" => {
+            let existing = credential(input)?;
+            let new = Credential::Key(RecoveryKey::from_jwk_json(
+                field(input, "new_key")?.to_string().as_bytes(),
+            )?);
+            let added =
+                container::add_recipient(text(input, "container")?.as_bytes(), &existing, &new)?;
+            json!({ "container": String::from_utf8_lossy(&added) })
+        }
         "container.inspect" => {
             let info = container::inspect(text(input, "container")?.as_bytes())?;
             json!({

@@ -127,6 +127,14 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<(Value, Value)>> {
         Answer::Unsupported => serde_json::json!({ "unsupported": true }),
         Answer::Broken(why) => serde_json::json!({ "broken": why }),
     };
+    if let (Some(_), Answer::Ok(v)) = (&t.check, answer) {
+        return crate::checks::check(t, v).map_err(|why| {
+            Box::new((
+                serde_json::json!({ "check": t.check, "of": t.output }),
+                serde_json::json!({ "ok": v, "check_failed": why }),
+            ))
+        });
+    }
     let pass = match (t.result, answer) {
         (Expected::Valid, Answer::Ok(v)) => Some(v) == t.output.as_ref(),
         (Expected::Invalid, Answer::Error(code)) => Some(code) == t.error.as_ref(),

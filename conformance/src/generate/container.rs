@@ -846,5 +846,121 @@ pub(crate) fn container() -> VectorFile {
         "recipients": [ { "alg": "A256KW", "kid": "recovery-1", "p2c": null }, { "alg": "A256KW", "kid": "offline-2", "p2c": null }, { "alg": "PBES2-HS512+A256KW", "kid": "passphrase", "p2c": 210000 } ] }));
     b.invalid("alg none, with no key", &["REQ-CONTAINER-020", "REQ-CONTAINER-001"], &["AllowList"], json!({ "container": edit(&single, |v| v["recipients"][0]["header"]["alg"] = "none".into()) }), "algorithm_not_allowed");
     b.invalid("p2c 2^31, with no key", &["REQ-CONTAINER-025", "REQ-CONTAINER-001"], &["KdfCost"], json!({ "container": edit(&sealed, |v| v["recipients"][2]["header"]["p2c"] = (1u64 << 31).into()) }), "kdf_params_out_of_range");
+
+    b.group(
+        "Writing a container: what the writer wrote is opened and checked",
+        Some("container.seal"),
+    );
+    let canonical = json!({ "version": 1, "platform": "android", "backup_id": "w-1", "generation": 2, "created": 1_700_000_000u64, "accounts": [
+        { "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "algorithm": "SHA256", "digits": 8, "period": 60 },
+        { "id": "w", "type": "work_school", "name": "alice@contoso.com" } ] });
+    let mut typed = canonical.clone();
+    typed["accounts"][0]["secret"] = "gezd gnbv gy3t qojq gezd gnbv gy3t qojq".into();
+    typed["accounts"][0]["algorithm"] = "sha256".into();
+    let seal = |payload: &Value, recipients: Value| json!({ "payload": payload, "recipients": recipients });
+    b.valid(
+        "a payload given as typed is written in canonical form",
+        &[
+            "REQ-PAYLOAD-030",
+            "REQ-SECRET-006",
+            "REQ-CONTAINER-050",
+            "REQ-CONTAINER-052",
+        ],
+        &[],
+        seal(&typed, json!([{ "key": jwk1 }])),
+        json!({ "payload": canonical }),
+    );
+    b.checked_by("sealed");
+    b.valid(
+        "three recipients, a passphrase among them",
+        &[
+            "REQ-CONTAINER-050",
+            "REQ-CONTAINER-051",
+            "REQ-CONTAINER-052",
+        ],
+        &["KdfCost"],
+        seal(
+            &canonical,
+            json!([{ "key": jwk1 }, { "key": jwk2 }, { "passphrase": pass, "p2c": 210_000 }]),
+        ),
+        json!({ "payload": canonical }),
+    );
+    b.checked_by("sealed");
+    let mut leaky = canonical.clone();
+    leaky["accounts"][1]["secret"] = "JBSWY3DPEHPK3PXP".into();
+    b.invalid(
+        "a placeholder with a secret is not written",
+        &["REQ-PAYLOAD-031"],
+        &[],
+        seal(&leaky, json!([{ "key": jwk1 }])),
+        "secret_in_placeholder",
+    );
+    b.invalid(
+        "a passphrase with 1,000 iterations is not written",
+        &["REQ-CONTAINER-051"],
+        &["KdfCost"],
+        seal(&canonical, json!([{ "passphrase": pass, "p2c": 1000 }])),
+        "kdf_params_out_of_range",
+    );
+    b.invalid(
+        "no recipient",
+        &["REQ-CONTAINER-050"],
+        &[],
+        seal(&canonical, json!([])),
+        "invalid_parameter",
+    );
+    b.invalid(
+        "two recipients with one kid",
+        &["REQ-CONTAINER-052"],
+        &[],
+        seal(&canonical, json!([{ "key": jwk1 }, { "key": jwk3 }])),
+        "invalid_parameter",
+    );
+    let many: Vec<Value> = (0..17)
+        .map(|i| json!({ "key": oct(&format!("k{i}"), &[i as u8; 32]) }))
+        .collect();
+    b.invalid(
+        "17 recipients",
+        &["REQ-CONTAINER-004"],
+        &[],
+        seal(&canonical, Value::Array(many)),
+        "too_large",
+    );
+
+    b.group(
+        "Adding a recipient without re-encrypting",
+        Some("container.add_recipient"),
+    );
+    let add =
+        |c: &str, key: &Value, new: &Value| json!({ "container": c, "key": key, "new_key": new });
+    b.valid(
+        "a second key is added; protected header, IV, ciphertext and tag stay",
+        &["REQ-CONTAINER-053"],
+        &[],
+        add(&single, &jwk1, &jwk2),
+        json!({}),
+    );
+    b.checked_by("recipient_added");
+    b.invalid(
+        "only a key that opens the container can add one",
+        &["REQ-CONTAINER-053"],
+        &["Tamper"],
+        add(&single, &jwk3, &jwk2),
+        "decryption_failed",
+    );
+    b.invalid(
+        "a tampered container is not vouched for",
+        &["REQ-CONTAINER-053"],
+        &["Tamper"],
+        add(&edit(&single, |v| flip_b64(v, "ciphertext")), &jwk1, &jwk2),
+        "decryption_failed",
+    );
+    b.invalid(
+        "a kid already present",
+        &["REQ-CONTAINER-053"],
+        &[],
+        add(&single, &jwk1, &jwk1),
+        "invalid_parameter",
+    );
     b.finish()
 }

@@ -143,6 +143,7 @@ impl Builder {
                 result,
                 output,
                 error: error.map(str::to_owned),
+                check: None,
             });
     }
 
@@ -166,6 +167,16 @@ impl Builder {
         error: &str,
     ) {
         self.push(comment, reqs, flags, input, Expect::Error(error));
+    }
+
+    /// Marks the newest case as judged by `check` instead of by comparing outputs.
+    pub(crate) fn checked_by(&mut self, check: &str) {
+        let case = self
+            .groups
+            .last_mut()
+            .and_then(|g| g.tests.last_mut())
+            .expect("a case first");
+        case.check = Some(check.to_string());
     }
 
     pub(crate) fn finish(self) -> VectorFile {

@@ -160,6 +160,18 @@ pub fn open(container: &[u8], credential: &Credential) -> Result<Opened> {
     })
 }
 
+/// Decrypts a container and returns its headers and the payload bytes exactly as the writer
+/// wrote them, without parsing them (for checking what another implementation writes).
+pub fn open_plaintext(
+    container: &[u8],
+    credential: &Credential,
+) -> Result<(ContainerInfo, Zeroizing<Vec<u8>>)> {
+    let parsed = wire::parse(container)?;
+    let cek = unwrap_cek(&parsed, credential)?;
+    let plaintext = decrypt_content(&parsed, &cek)?;
+    Ok((info_of(&parsed, container.len()), plaintext))
+}
+
 /// Adds a recipient: `opener` unwraps the content key (and the ciphertext is
 /// authenticated), which is wrapped again for `new`. The protected header, IV, ciphertext
 /// and tag are written back unchanged; no payload is re-encrypted.

@@ -1,0 +1,154 @@
+//! How the runner judges answers of operations that write, whose exact bytes are free
+//! (random keys and IVs, member order): by opening what was written with the reference and
+//! checking what the spec fixes.
+
+use authbackup::container::{self, Credential, Passphrase, RecoveryKey, PASSPHRASE_KID};
+use serde_json::Value;
+
+use crate::model::TestCase;
+
+fn credential(v: &Value) -> Result<Credential, String> {
+    if let Some(key) = v.get("key") {
+        return RecoveryKey::from_jwk_json(key.to_string().as_bytes())
+            .map(Credential::Key)
+            .map_err(|e| e.to_string());
+    }
+    let p = v
+        .get("passphrase")
+        .and_then(Value::as_str)
+        .ok_or("a recipient needs key or passphrase")?;
+    Passphrase::new(p.as_bytes())
+        .map(Credential::Passphrase)
+        .map_err(|e| e.to_string())
+}
+
+/// Judges `output` of case `case` by its `check`.
+pub fn check(case: &TestCase, output: &Value) -> Result<(), String> {
+    match case.check.as_deref() {
+        Some("sealed") => sealed(case, output),
+        Some("recipient_added") => recipient_added(case, output),
+        other => Err(format!("unknown check {other:?}")),
+    }
+}
+
+/// `container.seal`: every recipient opens the container; the decrypted payload is exactly
+/// the expected canonical payload (REQ-PAYLOAD-030); the protected header carries exactly its
+/// members with the payload's values (REQ-CONTAINER-050); kids and p2c as REQ-CONTAINER-051
+/// and REQ-CONTAINER-052 say.
+fn sealed(case: &TestCase, output: &Value) -> Result<(), String> {
+    let bytes = output
+        .get("container")
+        .and_then(Value::as_str)
+        .ok_or("the answer has no container string")?
+        .as_bytes();
+    let expected = case
+        .output
+        .as_ref()
+        .and_then(|o| o.get("payload"))
+        .ok_or("the case has no expected payload")?;
+    let recipients = case
+        .input
+        .get("recipients")
+        .and_then(Value::as_array)
+        .ok_or("the case has no recipients")?;
+    for r in recipients {
+        let c = credential(r)?;
+        let (info, plaintext) = container::open_plaintext(bytes, &c)
+            .map_err(|e| format!("recipient {} cannot open it: {e}", c.kid()))?;
+        let written: Value = serde_json::from_slice(&plaintext)
+            .map_err(|e| format!("the payload is not JSON: {e}"))?;
+        if &written != expected {
+            return Err(format!(
+                "the payload written is {written}, not the canonical {expected}"
+            ));
+        }
+        let meta = &info.meta;
+        let want = (
+            expected["platform"].as_str(),
+            expected["backup_id"].as_str(),
+            expected["generation"].as_u64(),
+            expected["created"].as_u64(),
+        );
+        if want
+            != (
+                Some(meta.platform.as_str()),
+                Some(meta.backup_id.as_str()),
+                Some(meta.generation),
+                Some(meta.created),
+            )
+        {
+            return Err("the protected header does not carry the payload's platform, backup id, generation and creation time".into());
+        }
+        let ours = info
+            .recipients
+            .iter()
+            .find(|x| x.kid == c.kid())
+            .ok_or("no recipient carries the key's kid")?;
+        if let Credential::Passphrase(_) = c {
+            if ours.kid != PASSPHRASE_KID
+                || !ours.p2c.is_some_and(|n| (210_000..=1_000_000).contains(&n))
+            {
+                return Err(
+                    "the passphrase recipient must have kid passphrase and p2c within the limits"
+                        .into(),
+                );
+            }
+        }
+    }
+    // Exactly the header members of REQ-CONTAINER-050.
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let header = data_encoding::BASE64URL_NOPAD
+        .decode(v["protected"].as_str().unwrap_or_default().as_bytes())
+        .map_err(|e| e.to_string())?;
+    let header: serde_json::Map<String, Value> =
+        serde_json::from_slice(&header).map_err(|e| e.to_string())?;
+    let mut names: Vec<&str> = header.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    if names
+        != [
+            "abf_version",
+            "backup_id",
+            "created",
+            "cty",
+            "enc",
+            "generation",
+            "platform",
+            "typ",
+        ]
+    {
+        return Err(format!("the protected header has members {names:?}"));
+    }
+    Ok(())
+}
+
+/// `container.add_recipient`: the new key opens the result to the same payload as the
+/// existing key opened the input, and the protected header, IV, ciphertext and tag are byte for
+/// byte those of the input (REQ-CONTAINER-053).
+fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
+    let written = output
+        .get("container")
+        .and_then(Value::as_str)
+        .ok_or("the answer has no container string")?;
+    let original = case.input["container"]
+        .as_str()
+        .ok_or("the case has no container")?;
+    let new_key = credential(&serde_json::json!({ "key": case.input["new_key"] }))?;
+    let old_key = credential(&serde_json::json!({ "key": case.input["key"] }))?;
+    let (_, after) = container::open_plaintext(written.as_bytes(), &new_key)
+        .map_err(|e| format!("the new key cannot open it: {e}"))?;
+    let (_, before) =
+        container::open_plaintext(original.as_bytes(), &old_key).map_err(|e| e.to_string())?;
+    if *after != *before {
+        return Err("the new key opens it to another payload".into());
+    }
+    let (a, b): (Value, Value) = (
+        serde_json::from_str(written).map_err(|e| e.to_string())?,
+        serde_json::from_str(original).map_err(|e| e.to_string())?,
+    );
+    for member in ["protected", "iv", "ciphertext", "tag"] {
+        if a[member] != b[member] {
+            return Err(format!("{member} changed: the payload was re-encrypted"));
+        }
+    }
+    Ok(())
+}
