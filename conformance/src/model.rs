@@ -169,3 +169,31 @@ pub fn cases(files: &[VectorFile]) -> Vec<Case> {
 pub fn default_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
 }
+
+/// Expands the generator directives a vector input may hold, so that huge inputs stay small
+/// in the files: `{"$repeat": {"text": T, "times": N}}` becomes T repeated N times, and
+/// `{"$concat": [A, B, …]}` the concatenation of its expanded parts. Adapters never see them.
+pub fn expand(input: &Value) -> Value {
+    match input {
+        Value::Object(map) if map.len() == 1 && map.contains_key("$repeat") => {
+            let spec = &map["$repeat"];
+            let text = spec["text"].as_str().unwrap_or_default();
+            let times = spec["times"].as_u64().unwrap_or(0) as usize;
+            Value::String(text.repeat(times))
+        }
+        Value::Object(map) if map.len() == 1 && map.contains_key("$concat") => {
+            let parts = map["$concat"].as_array().cloned().unwrap_or_default();
+            Value::String(
+                parts
+                    .iter()
+                    .map(|p| expand(p).as_str().unwrap_or_default().to_string())
+                    .collect(),
+            )
+        }
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), expand(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(expand).collect()),
+        other => other.clone(),
+    }
+}

@@ -170,7 +170,8 @@ pub fn run(
                 ),
             }
         } else {
-            let answer = implementation.call(&case.operation, &case.case.input);
+            let answer =
+                implementation.call(&case.operation, &crate::model::expand(&case.case.input));
             if answer == Answer::Unsupported {
                 unsupported.insert(case.section.clone());
                 Status::Skipped {

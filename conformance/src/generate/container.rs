@@ -806,6 +806,18 @@ pub(crate) fn container() -> VectorFile {
     }
 
     b.group(
+        "Size limits (the runner expands the $repeat directive)",
+        None,
+    );
+    b.invalid(
+        "a container of 64 MiB and one byte",
+        &["REQ-CONTAINER-002"],
+        &[],
+        json!({ "container": { "$repeat": { "text": " ", "times": 64 * 1024 * 1024 + 1 } }, "key": jwk1 }),
+        "too_large",
+    );
+
+    b.group(
         "Decrypted bytes that are not this container's payload",
         None,
     );

@@ -384,6 +384,23 @@ pub(crate) fn payload() -> VectorFile {
     }
 
     b.group(
+        "Size limits (the runner expands the $concat and $repeat directives)",
+        None,
+    );
+    let one = r#"{"id":"x","type":"work_school","name":"n"}"#;
+    b.invalid(
+        "100,001 accounts",
+        &["REQ-PAYLOAD-006"],
+        &["Limits"],
+        json!({ "payload": { "$concat": [
+            r#"{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":["#,
+            { "$repeat": { "text": format!("{one},"), "times": 100_000 } },
+            format!("{one}]}}"),
+        ] } }),
+        "too_large",
+    );
+
+    b.group(
         "Building a backup from a device's accounts: the per-type rules",
         Some("backup.build"),
     );
