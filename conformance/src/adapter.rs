@@ -27,10 +27,13 @@ pub fn serve(
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let input = request.get("input").cloned().unwrap_or(Value::Null);
-                match implementation.call(op, &input) {
-                    Answer::Ok(v) => json!({ "id": id, "ok": v }),
-                    Answer::Error(code) => json!({ "id": id, "error": code }),
-                    Answer::Unsupported | Answer::Broken(_) => {
+                match implementation.call_with_message(op, &input) {
+                    (Answer::Ok(v), _) => json!({ "id": id, "ok": v }),
+                    (Answer::Error(code), Some(message)) => {
+                        json!({ "id": id, "error": code, "message": message })
+                    }
+                    (Answer::Error(code), None) => json!({ "id": id, "error": code }),
+                    (Answer::Unsupported | Answer::Broken(_), _) => {
                         json!({ "id": id, "unsupported": true })
                     }
                 }

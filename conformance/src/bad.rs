@@ -12,6 +12,8 @@ use crate::reference::Reference;
 pub struct Mutant {
     /// A short name.
     pub name: &'static str,
+    /// Error messages repeat the input's secret.
+    leaks: bool,
     /// The bug it has.
     pub bug: &'static str,
     behave: fn(&str, &Value) -> Answer,
@@ -20,6 +22,20 @@ pub struct Mutant {
 impl Implementation for Mutant {
     fn call(&mut self, operation: &str, input: &Value) -> Answer {
         (self.behave)(operation, input)
+    }
+
+    fn call_with_message(&mut self, operation: &str, input: &Value) -> (Answer, Option<String>) {
+        let (answer, message) = Reference.call_with_message(operation, input);
+        if !self.leaks {
+            return ((self.behave)(operation, input), message);
+        }
+        let secret = input
+            .get("text")
+            .or(input.get("uri"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let message = message.map(|m| format!("{m} (in {secret:?})"));
+        (answer, message)
     }
 
     fn name(&self) -> String {
@@ -89,11 +105,19 @@ fn wrong_truncation(operation: &str, input: &Value) -> Answer {
 pub fn mutants() -> Vec<Mutant> {
     vec![
         Mutant {
+            leaks: true,
+            name: "secret-in-error-messages",
+            bug: "repeats the secret it refused in its error message",
+            behave: reference,
+        },
+        Mutant {
+            leaks: false,
             name: "wrong-dynamic-truncation",
             bug: "takes the truncation offset from the first byte of the MAC, not the last",
             behave: wrong_truncation,
         },
         Mutant {
+            leaks: false,
             name: "off-by-one-time-step",
             bug: "computes the code of the next time step",
             behave: |op, input| match (op, input["time"].as_u64(), input["period"].as_u64()) {
@@ -104,6 +128,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "sha1-always",
             bug: "uses HMAC-SHA-1 whatever the algorithm says",
             behave: |op, input| match op {
@@ -114,6 +139,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "lost-leading-zeros",
             bug: "returns the code as a number, losing its leading zeros",
             behave: |op, input| match reference(op, input) {
@@ -129,6 +155,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "base32-padding-refused",
             bug: "refuses base32 with = padding",
             behave: |op, input| {
@@ -147,6 +174,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "time-before-t0-wraps",
             bug: "lets a time before T0 wrap around instead of refusing it",
             behave: |op, input| match (op, input["time"].as_u64(), input["t0"].as_u64()) {
@@ -157,6 +185,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "uri-repeated-secret-last-wins",
             bug: "takes the last of repeated secret parameters instead of refusing the URI",
             behave: |op, input| {
@@ -177,6 +206,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "secret-kept-in-placeholder",
             bug: "accepts a placeholder account that carries a secret",
             behave: |op, input| match reference(op, input) {
@@ -187,6 +217,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "unknown-members-ignored",
             bug: "ignores unknown payload members (a password field passes)",
             behave: |op, input| match reference(op, input) {
@@ -197,6 +228,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "accepts-tampered-tag",
             bug: "does not check the authentication tag",
             behave: |op, input| match reference(op, input) {
@@ -207,6 +239,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "accepts-p2c-2-31",
             bug: "runs PBKDF2 with whatever p2c the container asks for",
             behave: |op, input| match reference(op, input) {
@@ -217,6 +250,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "accepts-zip",
             bug: "decompresses (zip) instead of refusing it",
             behave: |op, input| match reference(op, input) {
@@ -227,6 +261,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "writer-drops-placeholders",
             bug: "writes a backup without its placeholder accounts",
             behave: |op, input| match op {
@@ -241,6 +276,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "re-encrypts-to-add-a-recipient",
             bug:
                 "re-seals the payload to add a recipient, instead of wrapping the same content key",
@@ -281,6 +317,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "cross-platform-restore",
             bug: "restores an iOS backup on Android",
             behave: |op, input| match op {
@@ -292,6 +329,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "overwrites-under-keep-both",
             bug: "replaces a device account under keep-both, as the widely used app does",
             behave: |op, input| match (op, input["policy"].as_str()) {
@@ -302,6 +340,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "placeholder-restored-ready",
             bug: "restores a placeholder as ready instead of action_required",
             behave: |op, input| match reference(op, input) {
@@ -313,6 +352,7 @@ pub fn mutants() -> Vec<Mutant> {
             },
         },
         Mutant {
+            leaks: false,
             name: "no-precondition-checks",
             bug: "turns backup on without checking the preconditions",
             behave: |op, input| match op {

@@ -23,6 +23,12 @@ pub trait Implementation {
     /// Carries out `operation` on `input`.
     fn call(&mut self, operation: &str, input: &Value) -> Answer;
 
+    /// Like [`Implementation::call`], with the human message of an error answer when the
+    /// implementation gives one (the runner checks it leaks no secret, REQ-SECRET-010).
+    fn call_with_message(&mut self, operation: &str, input: &Value) -> (Answer, Option<String>) {
+        (self.call(operation, input), None)
+    }
+
     /// A name for reports.
     fn name(&self) -> String;
 }

@@ -20,10 +20,17 @@ pub struct Reference;
 
 impl Implementation for Reference {
     fn call(&mut self, operation: &str, input: &Value) -> Answer {
+        self.call_with_message(operation, input).0
+    }
+
+    fn call_with_message(&mut self, operation: &str, input: &Value) -> (Answer, Option<String>) {
         match run(operation, input) {
-            Ok(Some(v)) => Answer::Ok(v),
-            Ok(None) => Answer::Unsupported,
-            Err(e) => Answer::Error(e.code().as_str().to_string()),
+            Ok(Some(v)) => (Answer::Ok(v), None),
+            Ok(None) => (Answer::Unsupported, None),
+            Err(e) => (
+                Answer::Error(e.code().as_str().to_string()),
+                Some(e.message().to_string()),
+            ),
         }
     }
 

@@ -149,6 +149,46 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<(Value, Value)>> {
     }
 }
 
+/// The part of a secret in `input` (any string under a `secret` or `text` member, or a
+/// `secret=` URI parameter) that `message` repeats, if 8 or more characters of one appear in
+/// it (REQ-SECRET-010).
+pub fn leaked_secret(input: &Value, message: &str) -> Option<String> {
+    let mut secrets = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("secret" | "text", Value::String(s)) => out.push(s.clone()),
+                        ("uri", Value::String(s)) => {
+                            for pair in s.split(['?', '&']) {
+                                if let Some(v) = pair.strip_prefix("secret=") {
+                                    out.push(v.to_string());
+                                }
+                            }
+                        }
+                        _ => collect(v, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    collect(input, &mut secrets);
+    let folded = message.to_uppercase().replace(' ', "");
+    for s in secrets {
+        let s: Vec<char> = s.to_uppercase().replace(' ', "").chars().collect();
+        for window in s.windows(8) {
+            let piece: String = window.iter().collect();
+            if folded.contains(&piece) {
+                return Some(piece);
+            }
+        }
+    }
+    None
+}
+
 /// Runs every selected case of `cases` against `implementation`, calling `progress` after
 /// each. A profile the implementation answers `unsupported` for is skipped from then on.
 pub fn run(
@@ -170,8 +210,11 @@ pub fn run(
                 ),
             }
         } else {
-            let answer =
-                implementation.call(&case.operation, &crate::model::expand(&case.case.input));
+            let (answer, message) = implementation
+                .call_with_message(&case.operation, &crate::model::expand(&case.case.input));
+            let leak = message
+                .as_deref()
+                .and_then(|m| leaked_secret(&case.case.input, m));
             if answer == Answer::Unsupported {
                 unsupported.insert(case.section.clone());
                 Status::Skipped {
@@ -185,7 +228,14 @@ pub fn run(
                     .iter()
                     .find(|(g, _)| glob::matches(g, &case.id))
                     .map(|(_, reason)| reason.clone());
-                match (judge(case, &answer), listed) {
+                let verdict = match leak {
+                    Some(leaked) => Err(Box::new((
+                        serde_json::json!({ "message": "without secret material (REQ-SECRET-010)" }),
+                        serde_json::json!({ "message_leaks": leaked }),
+                    ))),
+                    None => judge(case, &answer),
+                };
+                match (verdict, listed) {
                     (Ok(()), None) => Status::Passed,
                     (Ok(()), Some(reason)) => Status::UnexpectedPass { reason },
                     (Err(_), Some(reason)) => Status::ExpectedFailure { reason },

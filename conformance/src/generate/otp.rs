@@ -567,7 +567,7 @@ pub(crate) fn secret() -> VectorFile {
         (
             "contains 1",
             format!("{}1", &s16[..15]),
-            &["REQ-SECRET-002"],
+            &["REQ-SECRET-002", "REQ-SECRET-010"],
             &["Alphabet"],
         ),
         (

@@ -388,7 +388,7 @@ pub(crate) fn uri() -> VectorFile {
         ),
         (
             "bad secret",
-            &["REQ-URI-022"],
+            &["REQ-URI-022", "REQ-SECRET-010"],
             &[],
             u("totp/alice?secret=JBSWY3DPEHPK3PX1"),
             "invalid_secret",
