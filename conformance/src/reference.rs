@@ -131,6 +131,27 @@ pub fn run(operation: &str, input: &Value) -> R {
             })
         }
         "restore.plan" => restore_plan(input)?,
+        "restore.apply" => {
+            // Plan against `device`, then apply to `device_now` (the device when the user
+            // confirms): a changed device must be refused, never half-restored.
+            let parse = |name: &str| -> Result<Vec<DeviceAccount>, Error> {
+                DeviceAccount::list_from_json(
+                    json!({ "accounts": field(input, name)? })
+                        .to_string()
+                        .as_bytes(),
+                )
+            };
+            let (device, now) = (parse("device")?, parse("device_now")?);
+            let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+            let plan = restore::plan(
+                &device,
+                &backup,
+                Platform::from_name(text(input, "platform")?)?,
+                Policy::from_name(text(input, "policy")?)?,
+            )?;
+            let after = restore::apply(&now, &plan)?;
+            json!({ "device": after.iter().map(|d| d.id.as_str()).collect::<Vec<_>>() })
+        }
         "backup.build" => {
             let device = DeviceAccount::list_from_json(
                 json!({ "accounts": field(input, "device")? })

@@ -218,6 +218,28 @@ pub(crate) fn restore() -> VectorFile {
     }
 
     b.group(
+        "Applying a plan: all or nothing, and only to the device it was made for",
+        Some("restore.apply"),
+    );
+    let apply = |now: Value| json!({ "device": hand_added.clone(), "device_now": now, "backup": backup("ios"), "platform": "ios", "policy": "keep-both" });
+    b.valid(
+        "the device is unchanged since planning: the whole plan is applied",
+        &["REQ-RESTORE-040"],
+        &[],
+        apply(hand_added.clone()),
+        json!({ "device": ["hand-1", "gh", "bank", "ms", "pw", "work"] }),
+    );
+    let mut changed = hand_added.clone();
+    changed[0]["name"] = "ALICE 2".into();
+    b.invalid(
+        "the device changed since planning: nothing is applied",
+        &["REQ-RESTORE-040", "REQ-RESTORE-041"],
+        &[],
+        apply(changed),
+        "precondition_failed",
+    );
+
+    b.group(
         "Verifying a backup before wiping the device",
         Some("backup.verify"),
     );
