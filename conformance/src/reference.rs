@@ -134,15 +134,11 @@ pub fn run(operation: &str, input: &Value) -> R {
         "restore.apply" => {
             // Plan against `device`, then apply to `device_now` (the device when the user
             // confirms): a changed device must be refused, never half-restored.
-            let parse = |name: &str| -> Result<Vec<DeviceAccount>, Error> {
-                DeviceAccount::list_from_json(
-                    json!({ "accounts": field(input, name)? })
-                        .to_string()
-                        .as_bytes(),
-                )
-            };
-            let (device, now) = (parse("device")?, parse("device_now")?);
-            let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+            let (device, now) = (
+                device_accounts(input, "device")?,
+                device_accounts(input, "device_now")?,
+            );
+            let backup = payload_object(input, "backup")?;
             let plan = restore::plan(
                 &device,
                 &backup,
@@ -153,11 +149,7 @@ pub fn run(operation: &str, input: &Value) -> R {
             json!({ "device": after.iter().map(|d| d.id.as_str()).collect::<Vec<_>>() })
         }
         "backup.build" => {
-            let device = DeviceAccount::list_from_json(
-                json!({ "accounts": field(input, "device")? })
-                    .to_string()
-                    .as_bytes(),
-            )?;
+            let device = device_accounts(input, "device")?;
             let (accounts, report) = build_backup_accounts(&device)?;
             let payload = Payload {
                 meta: BackupMeta {
@@ -174,12 +166,8 @@ pub fn run(operation: &str, input: &Value) -> R {
             })
         }
         "backup.verify" => {
-            let device = DeviceAccount::list_from_json(
-                json!({ "accounts": field(input, "device")? })
-                    .to_string()
-                    .as_bytes(),
-            )?;
-            let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+            let device = device_accounts(input, "device")?;
+            let backup = payload_object(input, "backup")?;
             let report = authbackup::verify::verify(&device, &backup, uint(input, "time")?);
             json!({
                 "safe_to_wipe": report.safe_to_wipe(),
@@ -303,13 +291,23 @@ fn credential(input: &Value) -> Result<Credential, Error> {
     )?))
 }
 
-fn restore_plan(input: &Value) -> Result<Value, Error> {
-    let device = DeviceAccount::list_from_json(
-        json!({ "accounts": field(input, "device")? })
+/// The device accounts (device accounts file entries) under `name`.
+fn device_accounts(input: &Value, name: &str) -> Result<Vec<DeviceAccount>, Error> {
+    DeviceAccount::list_from_json(
+        json!({ "accounts": field(input, name)? })
             .to_string()
             .as_bytes(),
-    )?;
-    let backup = Payload::from_json(field(input, "backup")?.to_string().as_bytes())?;
+    )
+}
+
+/// A payload given as a JSON object under `name`.
+fn payload_object(input: &Value, name: &str) -> Result<Payload, Error> {
+    Payload::from_json(field(input, name)?.to_string().as_bytes())
+}
+
+fn restore_plan(input: &Value) -> Result<Value, Error> {
+    let device = device_accounts(input, "device")?;
+    let backup = payload_object(input, "backup")?;
     let platform = Platform::from_name(text(input, "platform")?)?;
     let policy = Policy::from_name(text(input, "policy")?)?;
     let plan = restore::plan(&device, &backup, platform, policy)?;

@@ -298,4 +298,4 @@ fn write(on: &On) -> Effect {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

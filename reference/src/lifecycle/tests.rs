@@ -2,7 +2,8 @@ use super::*;
 use crate::error::ErrorCode;
 use proptest::prelude::*;
 
-fn ios() -> Environment {
+/// An iOS device that meets every precondition (shared with the store's tests).
+pub(crate) fn ios() -> Environment {
     Environment {
         platform: Platform::Ios,
         recovery_account: Some(RecoveryAccount {

@@ -3,7 +3,8 @@ use std::path::{Path, PathBuf};
 use super::*;
 use crate::account::{AccountState, AccountType, CodeParams, DeviceAccount};
 use crate::container::RecoveryKey;
-use crate::lifecycle::{Environment, Event, KeyProvider, RecoveryAccount};
+use crate::lifecycle::tests::ios;
+use crate::lifecycle::{Event, KeyProvider};
 use crate::payload::Platform;
 use crate::secret::Secret;
 
@@ -195,21 +196,6 @@ fn keys() -> Keys {
     Keys {
         recovery_account_key: RecoveryKey::generate_symmetric(),
         platform_keychain_key: RecoveryKey::generate_symmetric(),
-    }
-}
-
-fn ios() -> Environment {
-    Environment {
-        platform: Platform::Ios,
-        recovery_account: Some(RecoveryAccount {
-            id: "alice@outlook.com".into(),
-            personal: true,
-        }),
-        os_version: 17,
-        icloud: true,
-        icloud_keychain: true,
-        personal_apple_id: Some("alice@icloud.com".into()),
-        managed_apple_id: None,
     }
 }
 
