@@ -101,6 +101,77 @@ fn wrong_truncation(operation: &str, input: &Value) -> Answer {
     Answer::Ok(json!({ "code": format!("{:0w$}", bin % 10u32.pow(digits), w = digits as usize) }))
 }
 
+/// `totp.verify_timing` with a verifier that returns at the first matching step.
+fn early_exit_timing(operation: &str, input: &Value) -> Answer {
+    use authbackup::otp::{Totp, TotpParams};
+    if operation != "totp.verify_timing" {
+        return reference(operation, input);
+    }
+    let (Some(key), Some(time), Some(window), Some(order), Some(candidates)) = (
+        input["secret"]
+            .as_str()
+            .and_then(|s| data_encoding::HEXLOWER.decode(s.as_bytes()).ok()),
+        input["time"].as_u64(),
+        input["window"].as_u64(),
+        input["order"].as_str(),
+        input["candidates"].as_array(),
+    ) else {
+        return reference(operation, input);
+    };
+    let params = TotpParams {
+        algorithm: input["algorithm"]
+            .as_str()
+            .unwrap_or("SHA1")
+            .parse()
+            .unwrap_or_default(),
+        digits: authbackup::otp::Digits::new(input["digits"].as_u64().unwrap_or(6))
+            .unwrap_or_default(),
+        period: input["period"].as_u64().unwrap_or(30),
+        t0: 0,
+    };
+    let Ok(totp) = authbackup::Secret::from_bytes(key).and_then(|k| Totp::new(&k, params)) else {
+        return reference(operation, input);
+    };
+    let Ok(current) = totp.step_at(time) else {
+        return reference(operation, input);
+    };
+    let steps: Vec<u64> = std::iter::once(current)
+        .chain((1..=window).flat_map(|d| [current.saturating_sub(d), current.saturating_add(d)]))
+        .collect();
+    let ns = order
+        .bytes()
+        .map(|class| {
+            let candidate = candidates[usize::from(class == b'1')]
+                .as_str()
+                .unwrap_or("");
+            let start = std::time::Instant::now();
+            let found = steps
+                .iter()
+                .find(|s| totp.code_at_step(**s).to_string() == candidate);
+            std::hint::black_box(found);
+            start.elapsed().as_nanos() as u64
+        })
+        .collect::<Vec<_>>();
+    Answer::Ok(json!({ "ns": ns }))
+}
+
+/// The reference's `store.write` answer with its operations edited by `edit`.
+fn edited_trace(input: &Value, edit: impl FnOnce(&str, Vec<Value>) -> Vec<Value>) -> Answer {
+    match reference("store.write", input) {
+        Answer::Ok(mut v) => {
+            let target = v["target"].as_str().unwrap_or_default().to_string();
+            let ops = v["ops"].as_array().cloned().unwrap_or_default();
+            v["ops"] = Value::Array(edit(&target, ops));
+            Answer::Ok(v)
+        }
+        other => other,
+    }
+}
+
+fn without_op(kind: &'static str) -> impl FnOnce(&str, Vec<Value>) -> Vec<Value> {
+    move |_, ops| ops.into_iter().filter(|o| o["op"] != kind).collect()
+}
+
 /// The list of known-bad implementations.
 pub fn mutants() -> Vec<Mutant> {
     vec![
@@ -366,6 +437,86 @@ pub fn mutants() -> Vec<Mutant> {
                         .replace("\"icloud_keychain\":false", "\"icloud_keychain\":true")
                         .replace("\"os_version\":15", "\"os_version\":17");
                     reference(op, &serde_json::from_str(&fixed).unwrap_or(input.clone()))
+                }
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "verify-stops-at-first-match",
+            bug:
+                "returns as soon as a step of the window matches, so the time tells which step did",
+            behave: early_exit_timing,
+        },
+        Mutant {
+            leaks: false,
+            name: "writes-in-place",
+            bug: "truncates the file and writes the new content into it, then syncs",
+            behave: |op, input| match op {
+                "store.write" => edited_trace(input, |target, ops| {
+                    let data = ops
+                        .iter()
+                        .rev()
+                        .find_map(|o| o.get("data").cloned())
+                        .unwrap_or_default();
+                    vec![
+                        json!({ "op": "write", "path": target, "data": data }),
+                        json!({ "op": "sync", "path": target }),
+                    ]
+                }),
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "renames-unsynced-file",
+            bug: "renames the temporary file over the target without syncing its data first",
+            behave: |op, input| match op {
+                "store.write" => edited_trace(input, without_op("sync")),
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "no-directory-sync",
+            bug: "never syncs the directory, so a finished write can vanish in a crash",
+            behave: |op, input| match op {
+                "store.write" => edited_trace(input, without_op("sync_dir")),
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "offers-damaged-newest",
+            bug: "offers the newest generation without checking it",
+            behave: |op, input| match op {
+                "store.newest_good" => {
+                    let newest = input["generations"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|g| g["generation"].as_u64())
+                        .max();
+                    Answer::Ok(json!({ "generation": newest, "skipped": [] }))
+                }
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "generations-sorted-as-text",
+            bug: "finds the newest generation by comparing file names as text, so 9 comes after 10",
+            behave: |op, input| match op {
+                "store.newest_good" => {
+                    let list = input["generations"].as_array().cloned().unwrap_or_default();
+                    // The newest by text; every generation "after" it is never looked at.
+                    let newest: u64 = (list.iter().map(|g| g["generation"].to_string()).max())
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(0);
+                    let kept: Vec<Value> = (list.into_iter())
+                        .filter(|g| g["generation"].as_u64().is_some_and(|n| n <= newest))
+                        .collect();
+                    reference(op, &with(input, "generations", Value::Array(kept)))
                 }
                 _ => reference(op, input),
             },

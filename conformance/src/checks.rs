@@ -1,6 +1,7 @@
-//! How the runner judges answers of operations that write, whose exact bytes are free
-//! (random keys and IVs, member order): by opening what was written with the reference and
-//! checking what the spec fixes.
+//! How the runner judges answers that cannot be compared with a fixed output: what writing
+//! operations wrote (random keys and IVs, member order), opened with the reference and
+//! checked against what the spec fixes; a store's file operations, crashed at every step; a
+//! verifier's measured times.
 
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey, PASSPHRASE_KID};
 use serde_json::Value;
@@ -27,6 +28,8 @@ pub fn check(case: &TestCase, output: &Value) -> Result<(), String> {
     match case.check.as_deref() {
         Some("sealed") => sealed(case, output),
         Some("recipient_added") => recipient_added(case, output),
+        Some("crash_safe") => crash_safe(output),
+        Some("timing_independent") => timing_independent(case, output),
         other => Err(format!("unknown check {other:?}")),
     }
 }
@@ -149,6 +152,38 @@ fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
         if a[member] != b[member] {
             return Err(format!("{member} changed: the payload was re-encrypted"));
         }
+    }
+    Ok(())
+}
+
+/// `store.write`: the file operations replace the target atomically and durably
+/// (REQ-STORE-002), judged by [`crate::crash::check`].
+fn crash_safe(output: &Value) -> Result<(), String> {
+    let ops = |name: &str| -> Result<Vec<crate::crash::Op>, String> {
+        serde_json::from_value(output.get(name).cloned().unwrap_or(Value::Null))
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let target = output
+        .get("target")
+        .and_then(Value::as_str)
+        .ok_or("the answer has no target")?;
+    crate::crash::check(&ops("setup")?, &ops("ops")?, target)
+}
+
+/// `totp.verify_timing`: the two classes of candidate take the same time (REQ-VERIFY-003),
+/// judged by [`crate::timing::compare`].
+fn timing_independent(case: &TestCase, output: &Value) -> Result<(), String> {
+    let order = case.input["order"]
+        .as_str()
+        .ok_or("the case has no order")?;
+    let ns: Vec<u64> = serde_json::from_value(output.get("ns").cloned().unwrap_or(Value::Null))
+        .map_err(|e| format!("ns: {e}"))?;
+    let c = crate::timing::compare(order, &ns)?;
+    if c.leaks() {
+        return Err(format!(
+            "verification took {:.0} ns on average with the first candidate and {:.0} ns with the second (t = {:.1}): the time tells where, or whether, the candidate matched",
+            c.mean0, c.mean1, c.t
+        ));
     }
     Ok(())
 }

@@ -5,36 +5,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::Case;
 use crate::spec::Requirement;
 
-/// Requirements no vector can exercise through the adapter protocol, each with the reason
-/// (`conformance/coverage-exclusions.json`).
-pub type Exclusions = BTreeMap<String, String>;
-
 /// The coverage of the spec's MUSTs by the vectors.
 #[derive(Clone, Debug, Default)]
 pub struct Coverage {
     /// MUST requirements with the ids of the cases that cover them.
     pub covered: BTreeMap<String, Vec<String>>,
-    /// MUST requirements excluded, with the reason.
-    pub excluded: BTreeMap<String, String>,
-    /// MUST requirements with no case and no exclusion.
+    /// MUST requirements with no case.
     pub uncovered: Vec<String>,
-    /// Problems with the inputs: cases citing unknown ids, exclusions that are stale.
+    /// Problems with the inputs: cases citing ids the spec does not define.
     pub problems: Vec<String>,
 }
 
 impl Coverage {
-    /// True when every MUST is covered or excluded and nothing is stale.
+    /// True when every MUST is covered and every cited id exists.
     pub fn complete(&self) -> bool {
         self.uncovered.is_empty() && self.problems.is_empty()
     }
 }
 
 /// Computes the coverage.
-pub fn compute(
-    requirements: &BTreeMap<String, Requirement>,
-    cases: &[Case],
-    exclusions: &Exclusions,
-) -> Coverage {
+pub fn compute(requirements: &BTreeMap<String, Requirement>, cases: &[Case]) -> Coverage {
     let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems = Vec::new();
     for c in cases {
@@ -54,25 +44,12 @@ pub fn compute(
         .filter(|r| r.must)
         .map(|r| &r.id)
         .collect();
-    for id in &musts {
-        match (by_req.get(*id), exclusions.get(*id)) {
-            (Some(cases), None) => {
-                cov.covered.insert((*id).clone(), cases.clone());
+    for id in musts {
+        match by_req.get(id) {
+            Some(cases) => {
+                cov.covered.insert(id.clone(), cases.clone());
             }
-            (Some(_), Some(_)) => problems.push(format!(
-                "{id} is excluded but vectors cover it: drop the exclusion"
-            )),
-            (None, Some(reason)) => {
-                cov.excluded.insert((*id).clone(), reason.clone());
-            }
-            (None, None) => cov.uncovered.push((*id).clone()),
-        }
-    }
-    for id in exclusions.keys() {
-        if !musts.contains(id) {
-            problems.push(format!(
-                "the exclusion of {id} names no MUST requirement of the spec"
-            ));
+            None => cov.uncovered.push(id.clone()),
         }
     }
     cov.problems = problems;
@@ -88,14 +65,10 @@ pub fn human(cov: &Coverage) -> String {
     for p in &cov.problems {
         out.push_str(&format!("PROBLEM {p}\n"));
     }
-    for (id, reason) in &cov.excluded {
-        out.push_str(&format!("excluded {id}: {reason}\n"));
-    }
-    let total = cov.covered.len() + cov.excluded.len() + cov.uncovered.len();
+    let total = cov.covered.len() + cov.uncovered.len();
     out.push_str(&format!(
-        "{total} MUST requirements: {} covered by vectors, {} excluded with a reason, {} uncovered",
+        "{total} MUST requirements: {} covered by vectors, {} uncovered",
         cov.covered.len(),
-        cov.excluded.len(),
         cov.uncovered.len()
     ));
     out

@@ -23,6 +23,7 @@ pub mod bad;
 pub mod bench;
 pub mod checks;
 pub mod coverage;
+pub mod crash;
 pub mod difffuzz;
 pub mod fuzzing;
 pub mod generate;
@@ -34,5 +35,6 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod spec;
+pub mod timing;
 
 pub use implementation::{Answer, Implementation};

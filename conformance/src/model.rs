@@ -12,7 +12,7 @@ use serde_json::Value;
 pub const SCHEMA: &str = "abf-vectors-1";
 
 /// The sections, one vector file each, in run order.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "hotp",
     "totp",
     "secret",
@@ -21,6 +21,7 @@ pub const SECTIONS: [&str; 8] = [
     "container",
     "restore",
     "lifecycle",
+    "store",
 ];
 
 /// One vector file.
@@ -109,8 +110,8 @@ pub struct TestCase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// For operations that write (their exact bytes are free), the check the runner makes of
-    /// a valid answer instead of comparing it: `sealed` or `recipient_added`
-    /// (`spec/adapter-protocol.md`).
+    /// a valid answer instead of comparing it: `sealed`, `recipient_added`, `crash_safe` or
+    /// `timing_independent` (`spec/adapter-protocol.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
 }

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use crate::runner::{RunReport, Status};
 
-/// The text report: every failure with its requirements, input, expected and got, then the
+/// The text report: every failure with its requirements, input, expected and got (each cut
+/// at 600 characters; `--format json` has them whole) and, for a failed check, why; then the
 /// closing line `N passed, N failed, N skipped`.
 pub fn human(report: &RunReport) -> String {
     let mut out = String::new();
@@ -14,8 +15,16 @@ pub fn human(report: &RunReport) -> String {
                 let _ = writeln!(out, "FAIL {} — {}", c.id, c.comment);
                 let _ = writeln!(out, "  requirements: {}", c.requirements.join(", "));
                 let _ = writeln!(out, "  input:    {}", shorten(&c.input.to_string()));
-                let _ = writeln!(out, "  expected: {expected}");
-                let _ = writeln!(out, "  got:      {got}");
+                let _ = writeln!(out, "  expected: {}", shorten(&expected.to_string()));
+                match got.get("check_failed").and_then(|w| w.as_str()) {
+                    Some(why) => {
+                        let _ = writeln!(out, "  got:      {}", shorten(&got["ok"].to_string()));
+                        let _ = writeln!(out, "  because:  {why}");
+                    }
+                    None => {
+                        let _ = writeln!(out, "  got:      {}", shorten(&got.to_string()));
+                    }
+                }
             }
             Status::UnexpectedPass { reason } => {
                 let _ = writeln!(

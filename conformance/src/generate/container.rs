@@ -82,7 +82,7 @@ fn normal(p: &Payload) -> Value {
     })
 }
 
-fn edit(container: &str, f: impl FnOnce(&mut Value)) -> String {
+pub(crate) fn edit(container: &str, f: impl FnOnce(&mut Value)) -> String {
     let mut v: Value = serde_json::from_str(container).unwrap();
     f(&mut v);
     v.to_string()
@@ -103,7 +103,7 @@ fn protected(container: &str, f: impl FnOnce(&mut serde_json::Map<String, Value>
     })
 }
 
-fn flip_b64(v: &mut Value, field: &str) {
+pub(crate) fn flip_b64(v: &mut Value, field: &str) {
     let mut bytes = BASE64URL_NOPAD
         .decode(v[field].as_str().unwrap().as_bytes())
         .unwrap();
@@ -114,9 +114,28 @@ fn flip_b64(v: &mut Value, field: &str) {
 /// A container whose ciphertext holds `plaintext` under an ios header, sealed by hand with
 /// josekit, as a buggy or hostile writer could.
 fn hand_sealed(rng: &mut Rng, key: &[u8], kid: &str, plaintext: &[u8]) -> String {
+    let generation = the_payload(Platform::Ios).meta.generation;
+    sealed_by_hand(rng, key, kid, generation, plaintext)
+}
+
+/// A well-formed container of generation `generation` of the usual ios payload, sealed with
+/// `key` (kid `recovery-1`) and the randomness of `rng`.
+pub(crate) fn generation_sealed(rng: &mut Rng, key: &[u8], generation: u64) -> String {
+    let mut p = the_payload(Platform::Ios);
+    p.meta.generation = generation;
+    sealed_by_hand(rng, key, "recovery-1", generation, &p.to_json())
+}
+
+fn sealed_by_hand(
+    rng: &mut Rng,
+    key: &[u8],
+    kid: &str,
+    generation: u64,
+    plaintext: &[u8],
+) -> String {
     let p = the_payload(Platform::Ios);
     let header = json!({ "typ": "abf+jwe", "cty": "abf-payload+json", "enc": "A256GCM", "abf_version": 1, "platform": "ios",
-        "backup_id": p.meta.backup_id, "generation": p.meta.generation, "created": p.meta.created });
+        "backup_id": p.meta.backup_id, "generation": generation, "created": p.meta.created });
     let protected = BASE64URL_NOPAD.encode(header.to_string().as_bytes());
     let (mut cek, mut iv) = ([0u8; 32], [0u8; 12]);
     rng.fill(&mut cek);

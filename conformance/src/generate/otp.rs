@@ -456,7 +456,71 @@ pub(crate) fn totp() -> VectorFile {
         },
         "invalid_parameter",
     );
+    timing(&mut b);
     b.finish()
+}
+
+/// Verification time: the verifier's own measurements of two candidates, in an interleaved
+/// order fixed here, judged by the runner (REQ-VERIFY-003).
+fn timing(b: &mut Builder) {
+    b.note(
+        "TimingLeak",
+        "Timing side channel",
+        "The verifier stops at the first matching step, or otherwise does work that depends on the candidate, so the time of a verification tells an attacker whether, and at which step, a guess matched. The implementation times each verification itself, in the case's order; the runner compares the two candidates with Welch's t-test and fails a difference that is both certain (|t| above 10) and above 10% of the slower candidate's time. Smaller leaks, such as a comparison that stops at the first differing digit, are beyond a black-box measurement: use a timing-leak tool on the implementation itself.",
+        &["REQ-VERIFY-003", "https://eprint.iacr.org/2016/1123"],
+    );
+    b.group(
+        "Verification time does not depend on the candidate",
+        Some("totp.verify_timing"),
+    );
+    let key = seed("SHA1");
+    let (step, window) = (1_000_000u64, 10u64);
+    let codes: Vec<String> = (step - window..=step + window)
+        .map(|s| oracle("SHA1", &key, s, 6))
+        .collect();
+    let distinct: std::collections::BTreeSet<&String> = codes.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        codes.len(),
+        "the window's codes must differ"
+    );
+    let current = oracle("SHA1", &key, step, 6);
+    let last = oracle("SHA1", &key, step + window, 6);
+    let nothing = (0..)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !codes.contains(c))
+        .expect("a code outside the window");
+    let mut rng = Rng::new(0xABF0_71AE);
+    let mut order = |n: usize| {
+        let mut classes: Vec<u8> = (0..n).map(|i| b'0' + (i % 2) as u8).collect();
+        for i in (1..n).rev() {
+            classes.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+        }
+        String::from_utf8(classes).expect("ASCII")
+    };
+    for (comment, candidates) in [
+        (
+            "a candidate of the current step and one matching no step of a window of 10",
+            [current.clone(), nothing],
+        ),
+        (
+            "a candidate of the current step and one of the last step checked (10 after)",
+            [current, last],
+        ),
+    ] {
+        let mut input = totp_input(&key, "SHA1", 6, 30, 0, step * 30 + 7);
+        input["window"] = window.into();
+        input["candidates"] = json!(candidates);
+        input["order"] = order(1000).into();
+        b.valid(
+            comment,
+            &["REQ-VERIFY-003"],
+            &["TimingLeak"],
+            input,
+            json!({}),
+        );
+        b.checked_by("timing_independent");
+    }
 }
 
 pub(crate) fn secret() -> VectorFile {

@@ -107,6 +107,33 @@ pub fn write_atomic(fs: &dyn FileSystem, path: &Path, bytes: &[u8]) -> io::Resul
     fs.sync_dir(dir)
 }
 
+/// Creates `dir` and its missing parents so that they survive a crash: each new directory's
+/// parent is synced after it is created (REQ-STORE-002: a file in a directory whose entry was
+/// lost is lost with it).
+pub fn create_dir_durable(fs: &dyn FileSystem, dir: &Path) -> io::Result<()> {
+    let mut missing = Vec::new();
+    for d in dir.ancestors() {
+        let (Some(parent), Some(name)) = (d.parent(), d.file_name()) else {
+            break;
+        };
+        let name = name.to_string_lossy();
+        if fs.list(parent)?.iter().any(|n| *n == name) {
+            break;
+        }
+        missing.push(d);
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    fs.create_dir_all(dir)?;
+    for d in missing.iter().rev() {
+        if let Some(parent) = d.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs.sync_dir(parent)?;
+        }
+    }
+    Ok(())
+}
+
 /// A file system that crashes at its `crash_at`-th mutating operation (counting from 0): that
 /// operation does only part of its work (a write stops halfway; a rename, sync or removal
 /// does not happen) and it and every later operation fail, as if the process had died. For

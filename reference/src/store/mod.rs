@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::lifecycle::Machine;
 use crate::restore::{self, RestorePlan};
 
-pub use fs::{write_atomic, CrashingFs, FileSystem, OsFs, TMP_SUFFIX};
+pub use fs::{create_dir_durable, write_atomic, CrashingFs, FileSystem, OsFs, TMP_SUFFIX};
 pub use service::{BackupService, Keys};
 
 /// How many generations are kept per storage account unless told otherwise.
@@ -64,8 +64,32 @@ pub struct GoodBackup {
     pub generation: u64,
     /// The container.
     pub bytes: Vec<u8>,
-    /// One line for every newer generation that was damaged and skipped.
-    pub warnings: Vec<String>,
+}
+
+/// A newer generation a reader passed over, and why; its `Display` is the warning a user
+/// sees (REQ-STORE-005).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The generation skipped.
+    pub generation: u64,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "generation {} {}; skipped", self.generation, self.reason)
+    }
+}
+
+/// What a reader offers: the newest good generation, if any, and every newer one it skipped,
+/// newest first.
+#[derive(Debug)]
+pub struct Newest<T> {
+    /// The generation offered.
+    pub offered: Option<T>,
+    /// The newer generations skipped.
+    pub skipped: Vec<Skipped>,
 }
 
 /// A directory-backed store.
@@ -86,10 +110,7 @@ impl<F: FileSystem> Store<F> {
             keep: DEFAULT_KEEP,
         };
         let storage = store.root.join(STORAGE_DIR);
-        store
-            .fs
-            .create_dir_all(&storage)
-            .map_err(io_err("create", &storage))?;
+        create_dir_durable(&store.fs, &storage).map_err(io_err("create", &storage))?;
         let mut dirs = vec![store.root.clone()];
         for name in store.fs.list(&storage).map_err(io_err("list", &storage))? {
             dirs.push(storage.join(name));
@@ -126,7 +147,7 @@ impl<F: FileSystem> Store<F> {
 
     /// The device's accounts (none if the file does not exist yet).
     pub fn read_device(&self) -> Result<Vec<DeviceAccount>, StoreError> {
-        let path = self.root.join(DEVICE_FILE);
+        let path = self.device_path();
         match self.fs.read(&path) {
             Ok(bytes) => Ok(DeviceAccount::list_from_json(&zeroize::Zeroizing::new(
                 bytes,
@@ -138,7 +159,7 @@ impl<F: FileSystem> Store<F> {
 
     /// Replaces the device's accounts, atomically.
     pub fn write_device(&self, accounts: &[DeviceAccount]) -> Result<(), StoreError> {
-        let path = self.root.join(DEVICE_FILE);
+        let path = self.device_path();
         write_atomic(&self.fs, &path, &DeviceAccount::list_to_json(accounts))
             .map_err(io_err("write", &path))
     }
@@ -157,7 +178,7 @@ impl<F: FileSystem> Store<F> {
 
     /// The lifecycle state (backup off if the file does not exist yet).
     pub fn read_machine(&self) -> Result<Machine, StoreError> {
-        let path = self.root.join(STATE_FILE);
+        let path = self.state_path();
         match self.fs.read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| Error::malformed(format!("{}: {e}", path.display())).into()),
@@ -168,7 +189,7 @@ impl<F: FileSystem> Store<F> {
 
     /// Replaces the lifecycle state, atomically.
     pub fn write_machine(&self, machine: &Machine) -> Result<(), StoreError> {
-        let path = self.root.join(STATE_FILE);
+        let path = self.state_path();
         let bytes = serde_json::to_vec_pretty(machine)
             .map_err(|e| Error::malformed(format!("lifecycle state: {e}")))?;
         write_atomic(&self.fs, &path, &bytes).map_err(io_err("write", &path))
@@ -200,7 +221,7 @@ impl<F: FileSystem> Store<F> {
 
     /// One generation's container.
     pub fn read_backup(&self, account: &str, generation: u64) -> Result<Vec<u8>, StoreError> {
-        let path = self.storage_dir(account)?.join(backup_file(generation));
+        let path = self.backup_path(account, generation)?;
         self.fs.read(&path).map_err(io_err("read", &path))
     }
 
@@ -213,9 +234,7 @@ impl<F: FileSystem> Store<F> {
         bytes: &[u8],
     ) -> Result<(), StoreError> {
         let dir = self.storage_dir(account)?;
-        self.fs
-            .create_dir_all(&dir)
-            .map_err(io_err("create", &dir))?;
+        create_dir_durable(&self.fs, &dir).map_err(io_err("create", &dir))?;
         let path = dir.join(backup_file(generation));
         write_atomic(&self.fs, &path, bytes).map_err(io_err("write", &path))?;
         let gens = self.generations(account)?;
@@ -250,54 +269,69 @@ impl<F: FileSystem> Store<F> {
     }
 
     /// The newest generation that passes every keyless check and whose header names its
-    /// own generation (REQ-STORE-005). Damaged newer ones are skipped, each with a warning.
-    pub fn newest_good(&self, account: &str) -> Result<Option<GoodBackup>, StoreError> {
-        let mut warnings = Vec::new();
+    /// own generation (REQ-STORE-005). Damaged newer ones are skipped, each reported.
+    pub fn newest_good(&self, account: &str) -> Result<Newest<GoodBackup>, StoreError> {
+        let mut skipped = Vec::new();
         for generation in self.generations(account)?.into_iter().rev() {
             let bytes = self.read_backup(account, generation)?;
-            match container::inspect(&bytes) {
+            let reason = match container::inspect(&bytes) {
                 Ok(info) if info.meta.generation == generation => {
-                    return Ok(Some(GoodBackup {
-                        generation,
-                        bytes,
-                        warnings,
-                    }))
+                    return Ok(Newest {
+                        offered: Some(GoodBackup { generation, bytes }),
+                        skipped,
+                    })
                 }
-                Ok(info) => warnings.push(format!(
-                    "generation {generation} holds generation {} instead; skipped",
-                    info.meta.generation
-                )),
-                Err(e) => {
-                    warnings.push(format!("generation {generation} is damaged ({e}); skipped"))
-                }
-            }
+                Ok(info) => format!("holds generation {} instead", info.meta.generation),
+                Err(e) => format!("is damaged ({e})"),
+            };
+            skipped.push(Skipped { generation, reason });
         }
-        Ok(None)
+        Ok(Newest {
+            offered: None,
+            skipped,
+        })
     }
 
-    /// The newest generation that opens with `credential`, with a warning for every newer
-    /// one that did not.
+    /// The newest generation that opens with `credential`, with every newer one that did not.
     pub fn newest_opening(
         &self,
         account: &str,
         credential: &Credential,
-    ) -> Result<Option<(u64, Opened, Vec<String>)>, StoreError> {
-        let mut warnings = Vec::new();
+    ) -> Result<Newest<(u64, Opened)>, StoreError> {
+        let mut skipped = Vec::new();
         for generation in self.generations(account)?.into_iter().rev() {
             let bytes = self.read_backup(account, generation)?;
-            match container::open(&bytes, credential) {
+            let reason = match container::open(&bytes, credential) {
                 Ok(opened) if opened.info.meta.generation == generation => {
-                    return Ok(Some((generation, opened, warnings)))
+                    return Ok(Newest {
+                        offered: Some((generation, opened)),
+                        skipped,
+                    })
                 }
-                Ok(_) => warnings.push(format!(
-                    "generation {generation} holds another generation; skipped"
-                )),
-                Err(e) => warnings.push(format!(
-                    "generation {generation} does not open ({e}); skipped"
-                )),
-            }
+                Ok(_) => "holds another generation".to_string(),
+                Err(e) => format!("does not open ({e})"),
+            };
+            skipped.push(Skipped { generation, reason });
         }
-        Ok(None)
+        Ok(Newest {
+            offered: None,
+            skipped,
+        })
+    }
+
+    /// Where generation `generation` of `account` is kept.
+    pub fn backup_path(&self, account: &str, generation: u64) -> Result<PathBuf, StoreError> {
+        Ok(self.storage_dir(account)?.join(backup_file(generation)))
+    }
+
+    /// Where the device's accounts are kept.
+    pub fn device_path(&self) -> PathBuf {
+        self.root.join(DEVICE_FILE)
+    }
+
+    /// Where the lifecycle state is kept.
+    pub fn state_path(&self) -> PathBuf {
+        self.root.join(STATE_FILE)
     }
 }
 

@@ -166,29 +166,32 @@ fn a_damaged_newest_backup_is_skipped_with_a_warning() {
     store
         .write_backup("s", 3, &newest[..newest.len() / 2])
         .unwrap(); // truncated
-    let good = store.newest_good("s").unwrap().unwrap();
-    assert_eq!(good.generation, 2);
-    assert_eq!(good.warnings.len(), 1);
+    let good = store.newest_good("s").unwrap();
+    assert_eq!(good.offered.unwrap().generation, 2);
+    assert_eq!(good.skipped.len(), 1);
+    let warning = good.skipped[0].to_string();
     assert!(
-        good.warnings[0].starts_with("generation 3 is damaged (malformed: "),
-        "{:?}",
-        good.warnings
+        warning.starts_with("generation 3 is damaged (malformed: ")
+            && warning.ends_with("; skipped"),
+        "{warning}"
     );
-    let (g, opened, warnings) = store
-        .newest_opening("s", &Credential::Key(key))
-        .unwrap()
-        .unwrap();
+    let opening = store.newest_opening("s", &Credential::Key(key)).unwrap();
+    let (g, opened) = opening.offered.unwrap();
     assert_eq!(
-        (g, opened.payload.meta.generation, warnings.len()),
+        (g, opened.payload.meta.generation, opening.skipped.len()),
         (2, 2, 1)
     );
     // A file that holds another generation than its name says is skipped too.
     store
         .write_backup("s", 4, &sealed(1, &RecoveryKey::generate_symmetric()))
         .unwrap();
-    let good = store.newest_good("s").unwrap().unwrap();
-    assert_eq!(good.generation, 2);
-    assert_eq!(good.warnings.len(), 2);
+    let good = store.newest_good("s").unwrap();
+    assert_eq!(good.offered.unwrap().generation, 2);
+    assert_eq!(
+        good.skipped[0].to_string(),
+        "generation 4 holds generation 1 instead; skipped"
+    );
+    assert_eq!(good.skipped.len(), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -231,13 +234,14 @@ fn the_service_writes_a_generation_for_every_change() {
         .unwrap();
     assert_eq!(m.on.as_ref().unwrap().generation, 2);
     assert!(m.outbox.is_empty());
-    let (g, opened, _) = service
+    let (g, opened) = service
         .store()
         .newest_opening(
             STORAGE,
             &Credential::Key(service.keys.recovery_account_key.clone()),
         )
         .unwrap()
+        .offered
         .unwrap();
     assert_eq!(g, 2);
     assert_eq!(opened.payload.accounts.len(), 2);
@@ -282,7 +286,7 @@ fn a_crash_at_any_step_of_an_account_change_resumes_to_the_same_end() {
             let newest = store
                 .newest_opening(STORAGE, &Credential::Key(recovery.clone()))
                 .unwrap();
-            assert!(newest.is_some());
+            assert!(newest.offered.is_some());
             // Restarting finishes the work.
             let service = BackupService::new(Store::open(store.root(), OsFs).unwrap(), k.clone());
             let m = service.handle(&Event::Resume).unwrap();
@@ -492,7 +496,7 @@ fn a_crash_while_writing_or_pruning_or_deleting_generations_leaves_whole_files()
         },
         |store, completed| {
             whole(store);
-            let newest = store.newest_good("s").unwrap().unwrap().generation;
+            let newest = store.newest_good("s").unwrap().offered.unwrap().generation;
             assert!(newest == 2 || newest == 3);
             if completed {
                 assert_eq!(store.generations("s").unwrap(), [2, 3]);

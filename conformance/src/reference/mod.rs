@@ -14,6 +14,9 @@ use serde_json::{json, Value};
 
 use crate::implementation::{Answer, Implementation};
 
+mod store;
+mod trace_fs;
+
 /// The `authbackup` crate as an implementation under test.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Reference;
@@ -82,6 +85,7 @@ pub fn run(operation: &str, input: &Value) -> R {
                 totp(input)?.verify(candidate, uint(input, "time")?, uint(input, "window")?)?;
             json!({ "step": step })
         }
+        "totp.verify_timing" => verify_timing(input)?,
         "secret.decode" => {
             json!({ "secret": HEXLOWER.encode(Secret::from_base32(text(input, "text")?)?.expose_bytes()) })
         }
@@ -175,6 +179,8 @@ pub fn run(operation: &str, input: &Value) -> R {
             })
         }
         "lifecycle.run" => lifecycle_run(input)?,
+        "store.write" => store::write(input)?,
+        "store.newest_good" => store::newest_good(input)?,
         _ => return Ok(None),
     }))
 }
@@ -222,6 +228,31 @@ fn totp(input: &Value) -> Result<Totp, Error> {
             t0: uint(input, "t0")?,
         },
     )
+}
+
+/// `totp.verify_timing`: times one verification per entry of `order`, of the candidate of
+/// that class (REQ-VERIFY-003).
+fn verify_timing(input: &Value) -> Result<Value, Error> {
+    let totp = totp(input)?;
+    let (time, window) = (uint(input, "time")?, uint(input, "window")?);
+    let candidates = field(input, "candidates")?
+        .as_array()
+        .and_then(|c| Some([c.first()?.as_str()?, c.get(1)?.as_str()?]))
+        .ok_or_else(|| Error::malformed("\"candidates\" must be two strings"))?;
+    let order = text(input, "order")?;
+    let mut ns = Vec::with_capacity(order.len());
+    for class in order.bytes() {
+        let candidate = match class {
+            b'0' => candidates[0],
+            b'1' => candidates[1],
+            _ => return Err(Error::malformed("\"order\" holds only 0 and 1")),
+        };
+        let start = std::time::Instant::now();
+        let step = totp.verify(std::hint::black_box(candidate), time, window)?;
+        std::hint::black_box(step);
+        ns.push(start.elapsed().as_nanos() as u64);
+    }
+    Ok(json!({ "ns": ns }))
 }
 
 fn key_uri_json(k: &KeyUri) -> Value {
@@ -342,12 +373,30 @@ fn restore_plan(input: &Value) -> Result<Value, Error> {
 }
 
 fn lifecycle_run(input: &Value) -> Result<Value, Error> {
-    let events: Vec<Event> = serde_json::from_value(field(input, "events")?.clone())
-        .map_err(|e| Error::malformed(format!("events: {e}")))?;
     let auto_done = input
         .get("auto_done")
         .and_then(Value::as_bool)
         .unwrap_or(true);
+    let (machine, results) = lifecycle_machine(field(input, "events")?, auto_done)?;
+    let state = match &machine.on {
+        None => json!({ "on": false, "pending": machine.outbox.len() }),
+        Some(on) => json!({
+            "on": true,
+            "storage_account": on.storage_account,
+            "backup_id": on.backup_id,
+            "generation": on.generation,
+            "recipients": on.recipients,
+            "pending": machine.outbox.len(),
+        }),
+    };
+    Ok(json!({ "results": results, "state": state }))
+}
+
+/// The lifecycle machine after `events` (as `lifecycle.run` takes them), with one result per
+/// event.
+fn lifecycle_machine(events: &Value, auto_done: bool) -> Result<(Machine, Vec<Value>), Error> {
+    let events: Vec<Event> = serde_json::from_value(events.clone())
+        .map_err(|e| Error::malformed(format!("events: {e}")))?;
     let mut machine = Machine::new();
     let mut results = Vec::new();
     for event in &events {
@@ -372,16 +421,5 @@ fn lifecycle_run(input: &Value) -> Result<Value, Error> {
             }
         }
     }
-    let state = match &machine.on {
-        None => json!({ "on": false, "pending": machine.outbox.len() }),
-        Some(on) => json!({
-            "on": true,
-            "storage_account": on.storage_account,
-            "backup_id": on.backup_id,
-            "generation": on.generation,
-            "recipients": on.recipients,
-            "pending": machine.outbox.len(),
-        }),
-    };
-    Ok(json!({ "results": results, "state": state }))
+    Ok((machine, results))
 }
