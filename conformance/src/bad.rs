@@ -487,6 +487,21 @@ pub fn mutants() -> Vec<Mutant> {
         },
         Mutant {
             leaks: false,
+            name: "re-encodes-stored-backup",
+            bug: "parses a backup and stores it pretty-printed, not byte for byte",
+            behave: |op, input| match (op, input["file"].as_str(), input["new"].as_str()) {
+                ("store.write", Some("backup"), Some(text)) => {
+                    let reencoded = serde_json::from_str::<Value>(text)
+                        .ok()
+                        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                        .unwrap_or_else(|| text.to_string());
+                    reference(op, &with(input, "new", reencoded.into()))
+                }
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
             name: "offers-damaged-newest",
             bug: "offers the newest generation without checking it",
             behave: |op, input| match op {

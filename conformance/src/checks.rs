@@ -28,7 +28,7 @@ pub fn check(case: &TestCase, output: &Value) -> Result<(), String> {
     match case.check.as_deref() {
         Some("sealed") => sealed(case, output),
         Some("recipient_added") => recipient_added(case, output),
-        Some("crash_safe") => crash_safe(output),
+        Some("crash_safe") => crash_safe(case, output),
         Some("timing_independent") => timing_independent(case, output),
         other => Err(format!("unknown check {other:?}")),
     }
@@ -157,8 +157,9 @@ fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
 }
 
 /// `store.write`: the file operations replace the target atomically and durably
-/// (REQ-STORE-002), judged by [`crate::crash::check`].
-fn crash_safe(output: &Value) -> Result<(), String> {
+/// (REQ-STORE-002), judged by [`crate::crash::check`]; a backup generation's file holds the
+/// container text byte for byte, before and after.
+fn crash_safe(case: &TestCase, output: &Value) -> Result<(), String> {
     let ops = |name: &str| -> Result<Vec<crate::crash::Op>, String> {
         serde_json::from_value(output.get(name).cloned().unwrap_or(Value::Null))
             .map_err(|e| format!("{name}: {e}"))
@@ -167,7 +168,16 @@ fn crash_safe(output: &Value) -> Result<(), String> {
         .get("target")
         .and_then(Value::as_str)
         .ok_or("the answer has no target")?;
-    crate::crash::check(&ops("setup")?, &ops("ops")?, target)
+    let replaced = crate::crash::check(&ops("setup")?, &ops("ops")?, target)?;
+    if case.input["file"] == "backup" {
+        let given = (case.input["old"].as_str(), case.input["new"].as_str());
+        if given != (replaced.old.as_deref(), Some(replaced.new.as_str())) {
+            return Err(format!(
+                "{target} does not hold the container texts given: a store keeps a generation byte for byte"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `totp.verify_timing`: the two classes of candidate take the same time (REQ-VERIFY-003),

@@ -9,6 +9,7 @@
 //! prefix, in order, of the changes made since (creations, renames, removals). A file is
 //! there after a crash only if every directory above it is. The root always exists.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -137,13 +138,13 @@ fn resolve(names: &BTreeMap<String, Entry>, path: &str) -> Option<usize> {
 
 /// What a file holds after a crash.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Content {
+enum Content<'a> {
     Missing,
     Torn,
-    Data(String),
+    Data(Cow<'a, str>),
 }
 
-impl fmt::Display for Content {
+impl fmt::Display for Content<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Content::Missing => f.write_str("missing"),
@@ -248,33 +249,47 @@ impl Model {
         self.pending.clear();
     }
 
-    fn content(&self, path: &str) -> Content {
+    fn content(&self, path: &str) -> Content<'static> {
         match resolve(&self.names, path) {
             None => Content::Missing,
-            Some(i) => Content::Data(self.inodes[i].data.clone()),
+            Some(i) => Content::Data(Cow::Owned(self.inodes[i].data.clone())),
         }
     }
 
-    /// What `path` holds after a crash in which the first `persisted` pending changes reached
-    /// the disk.
-    fn after_crash(&self, path: &str, persisted: usize) -> Content {
+    /// What `path` may hold after a crash now: one state for each prefix of the pending
+    /// changes that reached the disk, from none to all.
+    fn after_crash(&self, path: &str) -> Vec<Content<'_>> {
         let mut names = self.durable_names.clone();
-        for c in &self.pending[..persisted] {
-            c.apply(&mut names);
-        }
-        match resolve(&names, path) {
+        let mut states = Vec::with_capacity(self.pending.len() + 1);
+        let content = |names: &BTreeMap<String, Entry>| match resolve(names, path) {
             None => Content::Missing,
             Some(i) if self.inodes[i].dirty => Content::Torn,
-            Some(i) => Content::Data(self.inodes[i].durable.clone()),
+            Some(i) => Content::Data(Cow::Borrowed(self.inodes[i].durable.as_str())),
+        };
+        states.push(content(&names));
+        for c in &self.pending {
+            c.apply(&mut names);
+            states.push(content(&names));
         }
+        states
     }
+}
+
+/// What a checked write replaced: the target's content after the setup (`None` if it did not
+/// exist) and after the operations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replaced {
+    /// The content before.
+    pub old: Option<String>,
+    /// The content after.
+    pub new: String,
 }
 
 /// Checks that `ops`, carried out after `setup` (which is taken as durable), replace `target`
 /// atomically and durably: a crash after any operation leaves the target as it was after the
 /// setup or as it is after the last operation, and once the last operation returns, the new
 /// content survives a crash.
-pub fn check(setup: &[Op], ops: &[Op], target: &str) -> Result<(), String> {
+pub fn check(setup: &[Op], ops: &[Op], target: &str) -> Result<Replaced, String> {
     if setup.len() + ops.len() > MAX_OPS {
         return Err(format!("more than {MAX_OPS} operations"));
     }
@@ -303,14 +318,11 @@ pub fn check(setup: &[Op], ops: &[Op], target: &str) -> Result<(), String> {
             0 => "before the first operation".to_string(),
             k => format!("after operation {k} ({})", ops[k - 1]),
         };
-        for persisted in 0..=model.pending.len() {
-            let c = model.after_crash(target, persisted);
-            if !allowed(&c) {
-                return Err(format!("a crash {after} can leave {target} {c}"));
-            }
+        if let Some(c) = model.after_crash(target).into_iter().find(|c| !allowed(c)) {
+            return Err(format!("a crash {after} can leave {target} {c}"));
         }
     }
-    let last = model.after_crash(target, 0);
+    let last = model.after_crash(target).swap_remove(0);
     if last != new {
         let left = match (&last, &old) {
             (Content::Data(_), _) if last == old => "as it was before the write".to_string(),
@@ -320,12 +332,20 @@ pub fn check(setup: &[Op], ops: &[Op], target: &str) -> Result<(), String> {
             "after the last operation the new {target} is not yet durable: a crash then leaves it {left} (sync every directory whose entries changed: the target's after the rename, a new directory's parent after creating it)"
         ));
     }
-    Ok(())
+    let data = |c: Content| match c {
+        Content::Data(d) => Some(d.into_owned()),
+        _ => None,
+    };
+    Ok(Replaced {
+        old: data(old),
+        new: data(new).unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn write(path: &str, data: &str) -> Op {
         Op::Write {
@@ -362,10 +382,15 @@ mod tests {
             rename("d/.f.tmp", "d/f"),
             sync_dir("d"),
         ];
-        assert_eq!(check(&setup(), &ops, "d/f"), Ok(()));
         assert_eq!(
-            check(&[mkdir("d")], &ops, "d/f"),
-            Ok(()),
+            check(&setup(), &ops, "d/f"),
+            Ok(Replaced {
+                old: Some("old".into()),
+                new: "new".into()
+            })
+        );
+        assert!(
+            check(&[mkdir("d")], &ops, "d/f").is_ok_and(|r| r.old.is_none()),
             "a new file appears whole"
         );
     }
@@ -383,7 +408,7 @@ mod tests {
         assert!(err.contains("not yet durable"), "{err}");
         let mut synced = ops.to_vec();
         synced.insert(1, sync_dir(""));
-        assert_eq!(check(&[], &synced, "d/f"), Ok(()));
+        assert!(check(&[], &synced, "d/f").is_ok());
     }
 
     #[test]
@@ -446,6 +471,8 @@ mod tests {
             .unwrap_err()
             .contains("crosses directories"));
         assert!(check(&setup(), &[sync("d/nothing")], "d/f").is_err());
+        let many = vec![sync("d/f"); MAX_OPS + 1];
+        assert!(check(&[], &many, "d/f").unwrap_err().contains("more than"));
     }
 
     #[test]
@@ -454,5 +481,70 @@ mod tests {
         assert_eq!(op, sync_dir("storage/a"));
         assert!(serde_json::from_str::<Op>(r#"{"op": "sync", "path": "a", "x": 1}"#).is_err());
         assert!(serde_json::from_str::<Op>(r#"{"op": "truncate", "path": "a"}"#).is_err());
+    }
+
+    fn any_op() -> impl Strategy<Value = Op> {
+        let path = prop::sample::select(vec!["", "d", "e", "d/f", "d/.f.tmp", "e/f", "d/e"]);
+        let data = prop::sample::select(vec!["", "old", "new", "x"]);
+        prop_oneof![
+            path.clone().prop_map(|p| Op::Mkdir { path: p.into() }),
+            path.clone().prop_map(|p| Op::Rmdir { path: p.into() }),
+            (path.clone(), data).prop_map(|(p, d)| write(p, d)),
+            path.clone().prop_map(sync),
+            (path.clone(), path.clone()).prop_map(|(a, b)| rename(a, b)),
+            path.clone().prop_map(|p| Op::Remove { path: p.into() }),
+            path.prop_map(sync_dir),
+        ]
+    }
+
+    /// The atomic replacement of REQ-STORE-002 for `target`, creating `new_dirs` (the
+    /// directories above it that do not exist yet, outermost first) durably on the way.
+    fn the_protocol(new_dirs: &[String], target: &str, data: &str) -> Vec<Op> {
+        let mut ops = Vec::new();
+        for d in new_dirs {
+            ops.push(mkdir(d));
+            ops.push(sync_dir(dir_of(d)));
+        }
+        let tmp = format!("{target}.tmp");
+        ops.extend([
+            write(&tmp, data),
+            sync(&tmp),
+            rename(&tmp, target),
+            sync_dir(dir_of(target)),
+        ]);
+        ops
+    }
+
+    proptest! {
+        #[test]
+        fn any_trace_gets_a_verdict_without_panicking(setup in prop::collection::vec(any_op(), 0..8),
+                                    ops in prop::collection::vec(any_op(), 0..12)) {
+            let _ = check(&setup, &ops, "d/f");
+        }
+
+        #[test]
+        fn the_protocol_passes_and_each_step_is_needed(
+            depth in 1usize..4, existing in 0usize..4, had_old in any::<bool>(), skip in 0usize..4,
+        ) {
+            let existing = existing.min(depth - 1);
+            let dirs: Vec<String> = (1..depth).map(|i| vec!["d"; i].join("/")).collect();
+            let target = format!("{}f", dirs.last().map(|d| format!("{d}/")).unwrap_or_default());
+            let mut setup: Vec<Op> = dirs[..existing].iter().map(|d| mkdir(d)).collect();
+            if had_old {
+                setup = dirs.iter().map(|d| mkdir(d)).collect();
+                setup.push(write(&target, "old"));
+            }
+            let new_dirs = if had_old { &dirs[dirs.len()..] } else { &dirs[existing..] };
+            let ops = the_protocol(new_dirs, &target, "new");
+            prop_assert!(check(&setup, &ops, &target).is_ok());
+            // Leaving out the temporary file's sync, the rename, or any directory sync fails.
+            let n = ops.len();
+            let dropped = [n - 3, n - 2, n - 1, 1][skip];
+            if skip < 3 || !new_dirs.is_empty() {
+                let mut broken = ops.clone();
+                broken.remove(dropped);
+                prop_assert!(check(&setup, &broken, &target).is_err(), "{:?}", broken);
+            }
+        }
     }
 }
