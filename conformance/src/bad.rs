@@ -103,36 +103,17 @@ fn wrong_truncation(operation: &str, input: &Value) -> Answer {
 
 /// `totp.verify_timing` with a verifier that returns at the first matching step.
 fn early_exit_timing(operation: &str, input: &Value) -> Answer {
-    use authbackup::otp::{Totp, TotpParams};
-    if operation != "totp.verify_timing" {
-        return reference(operation, input);
-    }
-    let (Some(key), Some(time), Some(window), Some(order), Some(candidates)) = (
-        input["secret"]
-            .as_str()
-            .and_then(|s| data_encoding::HEXLOWER.decode(s.as_bytes()).ok()),
+    let parsed = (
+        crate::reference::totp(input),
         input["time"].as_u64(),
         input["window"].as_u64(),
         input["order"].as_str(),
         input["candidates"].as_array(),
-    ) else {
+    );
+    let (Ok(totp), Some(time), Some(window), Some(order), Some(candidates)) = parsed else {
         return reference(operation, input);
     };
-    let params = TotpParams {
-        algorithm: input["algorithm"]
-            .as_str()
-            .unwrap_or("SHA1")
-            .parse()
-            .unwrap_or_default(),
-        digits: authbackup::otp::Digits::new(input["digits"].as_u64().unwrap_or(6))
-            .unwrap_or_default(),
-        period: input["period"].as_u64().unwrap_or(30),
-        t0: 0,
-    };
-    let Ok(totp) = authbackup::Secret::from_bytes(key).and_then(|k| Totp::new(&k, params)) else {
-        return reference(operation, input);
-    };
-    let Ok(current) = totp.step_at(time) else {
+    let (Ok(current), "totp.verify_timing") = (totp.step_at(time), operation) else {
         return reference(operation, input);
     };
     let steps: Vec<u64> = std::iter::once(current)

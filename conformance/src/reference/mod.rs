@@ -218,7 +218,8 @@ fn digits(input: &Value) -> Result<Digits, Error> {
     Digits::new(uint(input, "digits")?)
 }
 
-fn totp(input: &Value) -> Result<Totp, Error> {
+/// The TOTP generator an operation's `secret`, `algorithm`, `digits`, `period` and `t0` give.
+pub(crate) fn totp(input: &Value) -> Result<Totp, Error> {
     Totp::new(
         &secret(input)?,
         TotpParams {
