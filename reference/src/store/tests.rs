@@ -213,11 +213,9 @@ fn ciphertext_parts(bytes: &[u8]) -> [serde_json::Value; 4] {
     ["protected", "iv", "ciphertext", "tag"].map(|k| v[k].clone())
 }
 
-#[test]
-fn the_service_writes_a_generation_for_every_change() {
-    let dir = scratch("service");
-    let service =
-        BackupService::new(Store::open(&dir, OsFs).unwrap(), keys()).with_clock(|| 1_700_000_000);
+/// Backup on with account `a` on the device, then `b` stored beside it (its
+/// `account_added` event is the test's to send).
+fn enable_with_a_then_store_b<F: FileSystem>(service: &BackupService<F>) {
     service.store().write_device(&[account("a", 1)]).unwrap();
     service
         .handle(&Event::Enable {
@@ -229,6 +227,14 @@ fn the_service_writes_a_generation_for_every_change() {
         .store()
         .write_device(&[account("a", 1), account("b", 2)])
         .unwrap();
+}
+
+#[test]
+fn the_service_writes_a_generation_for_every_change() {
+    let dir = scratch("service");
+    let service =
+        BackupService::new(Store::open(&dir, OsFs).unwrap(), keys()).with_clock(|| 1_700_000_000);
+    enable_with_a_then_store_b(&service);
     let m = service
         .handle(&Event::AccountAdded { id: "b".into() })
         .unwrap();
@@ -343,17 +349,7 @@ fn key_provider_migration_survives_a_crash_at_every_step() {
     let before: Vec<(u64, [serde_json::Value; 4])>;
     {
         let service = BackupService::new(Store::open(&setup, OsFs).unwrap(), k.clone());
-        service.store().write_device(&[account("a", 1)]).unwrap();
-        service
-            .handle(&Event::Enable {
-                env: ios(),
-                backup_id: "b1".into(),
-            })
-            .unwrap();
-        service
-            .store()
-            .write_device(&[account("a", 1), account("b", 2)])
-            .unwrap();
+        enable_with_a_then_store_b(&service);
         service
             .handle(&Event::AccountAdded { id: "b".into() })
             .unwrap();
