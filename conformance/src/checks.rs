@@ -30,6 +30,7 @@ pub fn check(case: &TestCase, output: &Value) -> Result<(), String> {
         Some("recipient_added") => recipient_added(case, output),
         Some("crash_safe") => crash_safe(case, output),
         Some("timing_independent") => timing_independent(case, output),
+        Some("uri_faithful") => uri_faithful(case, output),
         other => Err(format!("unknown check {other:?}")),
     }
 }
@@ -193,6 +194,32 @@ fn timing_independent(case: &TestCase, output: &Value) -> Result<(), String> {
         return Err(format!(
             "verification took {:.0} ns on average with the first candidate and {:.0} ns with the second (t = {:.1}): the time tells where, or whether, the candidate matched",
             c.mean0, c.mean1, c.t
+        ));
+    }
+    Ok(())
+}
+
+/// `uri.emit`: the answer is a URI by RFC 3986, and reading it (the reference's reader)
+/// gives back the account of the input (REQ-URI-034).
+fn uri_faithful(case: &TestCase, output: &Value) -> Result<(), String> {
+    let uri = output
+        .get("uri")
+        .and_then(Value::as_str)
+        .ok_or("the answer has no uri string")?;
+    crate::rfc3986::check(uri).map_err(|why| format!("not an RFC 3986 URI: {why}"))?;
+    let read =
+        crate::reference::run("uri.parse", &serde_json::json!({ "uri": uri })).map_err(|e| {
+            format!(
+                "it does not read back: {}: {}",
+                e.code().as_str(),
+                e.message()
+            )
+        })?;
+    let wanted = case.input.get("account");
+    if read.as_ref() != wanted {
+        return Err(format!(
+            "it reads back as another account: {}",
+            read.unwrap_or_default()
         ));
     }
     Ok(())

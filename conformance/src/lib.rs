@@ -8,7 +8,8 @@
 //! - [`process`] and [`adapter`]: the same over the stdio adapter protocol
 //!   (`spec/adapter-protocol.md`), either side;
 //! - [`reference`](mod@reference): the reference implementation behind the operations;
-//! - [`checks`]: how answers of writing operations are judged;
+//! - [`checks`]: how answers of writing operations are judged ([`rfc3986`]: the URI syntax
+//!   emitted Key URIs must have);
 //! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
 //! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
 //! - [`bench`](mod@bench): code-generation throughput through the protocol;
@@ -33,6 +34,7 @@ pub mod model;
 pub mod process;
 pub mod reference;
 pub mod report;
+pub mod rfc3986;
 pub mod runner;
 pub mod spec;
 pub mod timing;

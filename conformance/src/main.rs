@@ -27,6 +27,21 @@ enum Format {
     Junit,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Rfc,
+    Policy,
+}
+
+impl From<LevelArg> for model::Level {
+    fn from(l: LevelArg) -> model::Level {
+        match l {
+            LevelArg::Rfc => model::Level::Rfc,
+            LevelArg::Policy => model::Level::Policy,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the vectors against the reference (in process) or an adapter (--impl-cmd).
@@ -46,6 +61,10 @@ enum Command {
         /// Leave out cases whose id matches this glob; repeatable.
         #[arg(long, value_name = "GLOB")]
         skip: Vec<String>,
+        /// Run only cases of this level: `rfc` (what the RFCs require; any error code passes
+        /// a refusal) or `policy` (this format's own rules); repeatable; both by default.
+        #[arg(long, value_enum)]
+        level: Vec<LevelArg>,
         /// A JSON object mapping case-id globs to the reason they are known to fail.
         #[arg(long, value_name = "FILE")]
         expect_failures: Option<PathBuf>,
@@ -156,6 +175,30 @@ fn load(dir: Option<PathBuf>) -> Result<Vec<model::Case>, String> {
     )?))
 }
 
+/// Prints `text` and flushes standard output, so a pipe sees it at once.
+fn print_now(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Reads an expected-failures file: a JSON object of case-id glob to reason.
+fn read_expected_failures(
+    path: Option<&std::path::Path>,
+) -> Result<runner::ExpectedFailures, String> {
+    let Some(path) = path else {
+        return Ok(Default::default());
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{}: not a JSON object of glob to reason: {e}",
+            path.display()
+        )
+    })
+}
+
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Run {
@@ -164,6 +207,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             profile,
             run,
             skip,
+            level,
             expect_failures,
             format,
             output,
@@ -174,27 +218,30 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 profiles: profile,
                 run,
                 skip,
+                levels: level.into_iter().map(Into::into).collect(),
             };
-            let listed: runner::ExpectedFailures = match expect_failures {
-                None => Default::default(),
-                Some(path) => serde_json::from_slice(
-                    &std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
-                )
-                .map_err(|e| {
-                    format!(
-                        "{}: not a JSON object of glob to reason: {e}",
-                        path.display()
-                    )
-                })?,
-            };
+            let listed = read_expected_failures(expect_failures.as_deref())?;
             let total = cases.iter().filter(|c| selection.includes(c)).count() as u64;
+            if total == 0 {
+                return Err(
+                    "no case matches the selection (--profile, --run, --skip, --level)".into(),
+                );
+            }
             let bar = indicatif::ProgressBar::new(total);
             if !std::io::stderr().is_terminal() {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
+            // The human report goes out as the cases run, so a piped run shows each failure
+            // and each profile's line at once.
+            let streaming = matches!(format, Format::Human) && output.is_none();
+            let mut stream = report::Stream::default();
             let mut progress = |r: &runner::CaseResult| {
                 bar.set_message(r.id.clone());
                 bar.inc(1);
+                let text = stream.on_case(r);
+                if streaming && !text.is_empty() {
+                    bar.suspend(|| print_now(&text));
+                }
             };
             let result = match impl_cmd {
                 Some(cmd) => {
@@ -212,6 +259,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             };
             bar.finish_and_clear();
             let text = match format {
+                Format::Human if streaming => {
+                    format!("{}{}", stream.finish(), report::closing(&result))
+                }
                 Format::Human => report::human(&result),
                 Format::Json => report::json(&result),
                 Format::Junit => report::junit(&result),
@@ -221,7 +271,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
                     println!(
                         "{}",
-                        report::human(&result).lines().last().unwrap_or_default()
+                        report::closing(&result).lines().last().unwrap_or_default()
                     );
                 }
                 None => println!("{text}"),

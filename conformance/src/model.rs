@@ -58,6 +58,82 @@ pub struct Note {
     /// Where to read more (RFC sections, spec requirements).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+    /// `policy` when the flag names a rule of this format that the RFCs do not make (a case
+    /// carrying it is a [`Level::Policy`] case); absent for flags of RFC behaviour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+}
+
+/// What a case checks: behaviour the RFCs require, or this format's own stricter policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// What RFC 4226, RFC 6238, RFC 4648, RFC 3986 and the published Key URI format require:
+    /// any RFC-correct library must pass it. An invalid case at this level passes with any
+    /// error code (the codes are this format's vocabulary; the refusal is what is required).
+    Rfc,
+    /// This format's own rule (secret bounds, window limit, error codes and precedence,
+    /// canonical emission, the backup format itself), named by the case's policy flags.
+    Policy,
+}
+
+impl Level {
+    /// Both levels, in report order.
+    pub const ALL: [Level; 2] = [Level::Rfc, Level::Policy];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Rfc => "rfc",
+            Level::Policy => "policy",
+        }
+    }
+}
+
+/// The optional features a case may need, with what each means. An implementation without
+/// one answers `unsupported` to the cases tagged with it, and only those are skipped.
+pub const FEATURES: [(&str, &str); 6] = [
+    ("t0", "a TOTP start time T0 other than 0"),
+    ("hotp", "HOTP (counter-based) codes and Key URIs"),
+    ("window", "verification windows wider than the current step"),
+    ("digits7", "7-digit codes"),
+    ("sha512", "HMAC-SHA-512"),
+    ("uri_emit", "writing Key URIs"),
+];
+
+/// The optional features an input of `operation` needs, derived from the input itself so
+/// that vectors, reports and the fuzzer agree: T0 other than 0, HOTP, a window above 0, 7
+/// digits, SHA-512, URI emission.
+pub fn features(operation: &str, input: &Value) -> Vec<String> {
+    let account = input.get("account").unwrap_or(input);
+    let uri = input.get("uri").and_then(Value::as_str).unwrap_or_default();
+    let uri_low = uri.to_ascii_lowercase();
+    let query = uri.split('#').next().unwrap_or_default();
+    let query = query.split_once('?').map_or("", |(_, q)| q);
+    let param = |name: &str, value: &str| {
+        query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .any(|(n, v)| n == name && v.eq_ignore_ascii_case(value))
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_ascii_uppercase);
+    let uint = |v: Option<&Value>| v.and_then(Value::as_u64);
+    let wanted = [
+        uint(input.get("t0")).is_some_and(|t0| t0 != 0),
+        operation == "hotp.generate"
+            || text(account.get("type")).as_deref() == Some("HOTP")
+            || uri_low.starts_with("otpauth://hotp/"),
+        uint(input.get("window")).is_some_and(|w| w > 0),
+        uint(account.get("digits")) == Some(7) || param("digits", "7"),
+        text(account.get("algorithm")).as_deref() == Some("SHA512") || param("algorithm", "sha512"),
+        operation == "uri.emit",
+    ];
+    FEATURES
+        .iter()
+        .zip(wanted)
+        .filter(|(_, on)| *on)
+        .map(|((name, _), _)| name.to_string())
+        .collect()
 }
 
 /// A group of cases sharing a purpose.
@@ -99,6 +175,12 @@ pub struct TestCase {
     /// Flags documented in the file's `notes`.
     #[serde(default)]
     pub flags: Vec<String>,
+    /// Whether the case checks what the RFCs require or this format's own policy (then a
+    /// flag of the case names the policy).
+    pub level: Level,
+    /// The optional features ([`FEATURES`]) the case needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// The operation's input.
     pub input: Value,
     /// `valid`, `invalid` or `acceptable`.

@@ -2,8 +2,12 @@
 //! (`spec/adapter-protocol.md`): one JSON request per line on its stdin, one JSON response
 //! per line on its stdout. A crash, a hang past the timeout or output that does not parse
 //! fails the case; the adapter is restarted for the next one.
+//!
+//! The adapter runs in a process group of its own, and the whole group is killed on a
+//! timeout, a restart and at the end of the run, so nothing it started outlives the run.
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
@@ -52,6 +56,7 @@ impl Process {
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
+                .process_group(0)
                 .spawn()
                 .map_err(|e| format!("cannot start the adapter: {e}"))?;
             let stdin = child.stdin.take().ok_or("no stdin")?;
@@ -80,8 +85,7 @@ impl Process {
 
     fn stop(&mut self) {
         if let Some(mut r) = self.running.take() {
-            let _ = r.child.kill();
-            let _ = r.child.wait();
+            kill_group(&mut r.child);
             self.restarts += 1;
         }
     }
@@ -154,11 +158,34 @@ impl Implementation for Process {
     }
 }
 
+/// Kills the adapter's whole process group (the adapter and everything it started that
+/// stayed in its group), then reaps the adapter.
+fn kill_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    // `kill` the command: the standard library cannot signal a group, and this crate forbids
+    // the unsafe code a direct call would need.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
-        if let Some(mut r) = self.running.take() {
-            let _ = r.child.kill();
-            let _ = r.child.wait();
+        if let Some(Running {
+            mut child, stdin, ..
+        }) = self.running.take()
+        {
+            // Closing stdin lets a well-behaved adapter finish; its group goes anyway.
+            drop(stdin);
+            let deadline = std::time::Instant::now() + Duration::from_millis(200);
+            while std::time::Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            kill_group(&mut child);
         }
     }
 }

@@ -2,39 +2,139 @@
 
 use std::fmt::Write as _;
 
-use crate::runner::{RunReport, Status};
+use crate::model::Level;
+use crate::runner::{CaseResult, RunReport, Status, Summary};
 
-/// The text report: every failure with its requirements, input, expected and got (each cut
-/// at 600 characters; `--format json` has them whole) and, for a failed check, why; then the
-/// closing line `N passed, N failed, N skipped`.
+/// The text report, as `run` prints it while the cases run ([`Stream`]): every failure with
+/// its level, requirements, input, expected and got (each cut at 600 characters;
+/// `--format json` has them whole) and, for a failed check, why; a summary line per profile;
+/// then [`closing`].
 pub fn human(report: &RunReport) -> String {
+    let mut stream = Stream::default();
+    let mut out: String = report.cases.iter().map(|c| stream.on_case(c)).collect();
+    out.push_str(&stream.finish());
+    out.push_str(&closing(report));
+    out
+}
+
+/// The text of one result worth showing on its own: a failure, or a listed failure that
+/// passed.
+pub fn case_text(c: &CaseResult) -> Option<String> {
     let mut out = String::new();
-    for c in &report.cases {
-        match &c.status {
-            Status::Failed { expected, got } => {
-                let _ = writeln!(out, "FAIL {} — {}", c.id, c.comment);
-                let _ = writeln!(out, "  requirements: {}", c.requirements.join(", "));
-                let _ = writeln!(out, "  input:    {}", shorten(&c.input.to_string()));
-                let _ = writeln!(out, "  expected: {}", shorten(&expected.to_string()));
-                match got.get("check_failed").and_then(|w| w.as_str()) {
-                    Some(why) => {
-                        let _ = writeln!(out, "  got:      {}", shorten(&got["ok"].to_string()));
-                        let _ = writeln!(out, "  because:  {why}");
-                    }
-                    None => {
-                        let _ = writeln!(out, "  got:      {}", shorten(&got.to_string()));
-                    }
+    match &c.status {
+        Status::Failed {
+            expected,
+            got,
+            deviation,
+        } => {
+            let _ = writeln!(out, "FAIL {} [{}] — {}", c.id, c.level.as_str(), c.comment);
+            let _ = writeln!(out, "  deviates from: {}", deviation_text(c, *deviation));
+            let _ = writeln!(out, "  requirements: {}", c.requirements.join(", "));
+            let _ = writeln!(out, "  input:    {}", shorten(&c.input.to_string()));
+            let _ = writeln!(out, "  expected: {}", shorten(&expected.to_string()));
+            match got.get("check_failed").and_then(|w| w.as_str()) {
+                Some(why) => {
+                    let _ = writeln!(out, "  got:      {}", shorten(&got["ok"].to_string()));
+                    let _ = writeln!(out, "  because:  {why}");
+                }
+                None => {
+                    let _ = writeln!(out, "  got:      {}", shorten(&got.to_string()));
                 }
             }
-            Status::UnexpectedPass { reason } => {
-                let _ = writeln!(
-                    out,
-                    "UNEXPECTED PASS {} — listed as failing ({reason}); remove it from the list",
-                    c.id
-                );
-            }
-            _ => {}
         }
+        Status::UnexpectedPass { reason } => {
+            let _ = writeln!(
+                out,
+                "UNEXPECTED PASS {} — listed as failing ({reason}); remove it from the list",
+                c.id
+            );
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+fn deviation_text(c: &CaseResult, deviation: Level) -> String {
+    match (deviation, c.level) {
+        (Level::Rfc, _) => "the RFCs".into(),
+        (Level::Policy, Level::Rfc) => {
+            "this format's policy only (the RFCs are met: error code or reported step)".into()
+        }
+        (Level::Policy, Level::Policy) if c.flags.is_empty() => "this format's policy".into(),
+        (Level::Policy, Level::Policy) => {
+            format!("this format's policy (flags: {})", c.flags.join(", "))
+        }
+    }
+}
+
+/// The text report as it happens: [`Stream::on_case`] gives what to print after each case
+/// (its failure, and a profile's summary line when the profile ends), [`Stream::finish`] the
+/// last profile's line.
+#[derive(Debug, Default)]
+pub struct Stream {
+    section: Option<String>,
+    counts: Summary,
+}
+
+impl Stream {
+    /// What to print once `c` has run.
+    pub fn on_case(&mut self, c: &CaseResult) -> String {
+        let mut out = String::new();
+        if self.section.as_deref() != Some(c.section.as_str()) {
+            out.push_str(&self.finish());
+            self.section = Some(c.section.clone());
+        }
+        self.counts.add(&c.status);
+        out.push_str(&case_text(c).unwrap_or_default());
+        out
+    }
+
+    /// The summary line of the profile in progress, if any.
+    pub fn finish(&mut self) -> String {
+        match self.section.take() {
+            None => String::new(),
+            Some(section) => {
+                let line = format!("{section}: {}\n", counts(&self.counts));
+                self.counts = Summary::default();
+                line
+            }
+        }
+    }
+}
+
+fn counts(s: &Summary) -> String {
+    let mut text = format!(
+        "{} passed, {} failed, {} skipped",
+        s.passed, s.failed, s.skipped
+    );
+    if s.expected_failures + s.unexpected_passes > 0 {
+        let _ = write!(
+            text,
+            " ({} listed failures still fail, {} now pass)",
+            s.expected_failures, s.unexpected_passes
+        );
+    }
+    text
+}
+
+/// The end of the text report: the results per level, what was skipped and why, and the
+/// closing line `N passed, N failed, N skipped`.
+pub fn closing(report: &RunReport) -> String {
+    let mut out = String::new();
+    for (level, s) in &report.levels {
+        let what = match level {
+            Level::Rfc => "what the RFCs require",
+            Level::Policy => "this format's policy",
+        };
+        let _ = writeln!(out, "level {} ({what}): {}", level.as_str(), counts(s));
+    }
+    let skipped = report.skipped_by_need();
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped
+            .iter()
+            .map(|(need, n)| format!("{need} ({n} case{})", if *n == 1 { "" } else { "s" }))
+            .collect();
+        let _ = writeln!(out, "skipped, unsupported: {}", list.join(", "));
     }
     let s = &report.summary;
     if s.expected_failures + s.unexpected_passes > 0 {
@@ -145,11 +245,17 @@ pub fn junit(report: &RunReport) -> String {
                         escape(reason)
                     );
                 }
-                Status::Failed { expected, got } => {
+                Status::Failed {
+                    expected,
+                    got,
+                    deviation,
+                } => {
                     let _ = writeln!(
                         out,
-                        ">\n      <failure message=\"{}\">requirements: {}\ninput: {}\nexpected: {}\ngot: {}</failure>\n    </testcase>",
+                        ">\n      <failure message=\"{}\">level: {} (deviates from {})\nrequirements: {}\ninput: {}\nexpected: {}\ngot: {}</failure>\n    </testcase>",
                         escape(&format!("expected {expected}, got {got}")),
+                        c.level.as_str(),
+                        deviation.as_str(),
                         escape(&c.requirements.join(", ")),
                         escape(&shorten(&c.input.to_string())),
                         escape(&expected.to_string()),

@@ -1,13 +1,13 @@
 //! Runs selected cases against an implementation and judges each answer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::glob;
 use crate::implementation::{Answer, Implementation};
-use crate::model::{Case, Expected};
+use crate::model::{Case, Expected, Level};
 
 /// Which cases to run.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +18,8 @@ pub struct Selection {
     pub run: Vec<String>,
     /// Globs on case ids to leave out.
     pub skip: Vec<String>,
+    /// Levels to run; empty means both.
+    pub levels: Vec<Level>,
 }
 
 impl Selection {
@@ -26,6 +28,12 @@ impl Selection {
         (self.profiles.is_empty() || self.profiles.contains(&case.section))
             && (self.run.is_empty() || self.run.iter().any(|g| glob::matches(g, &case.id)))
             && !self.skip.iter().any(|g| glob::matches(g, &case.id))
+            && (self.levels.is_empty() || self.levels.contains(&case.case.level))
+    }
+
+    /// True when deviations from this format's policy count: the policy level is selected.
+    pub fn judges_policy(&self) -> bool {
+        self.levels.is_empty() || self.levels.contains(&Level::Policy)
     }
 }
 
@@ -44,8 +52,11 @@ pub enum Status {
         expected: Value,
         /// What the implementation answered.
         got: Value,
+        /// What the answer deviates from: the RFCs, or only this format's policy (an RFC
+        /// case refused with another error code, or answered without the matched step).
+        deviation: Level,
     },
-    /// Not run: the implementation does not support the profile.
+    /// Not run: the implementation answered `unsupported`.
     Skipped {
         /// Why.
         reason: String,
@@ -69,15 +80,34 @@ pub struct CaseResult {
     pub id: String,
     /// The section.
     pub section: String,
+    /// The operation called.
+    pub operation: String,
     /// What the case is about.
     pub comment: String,
     /// The requirements it exercises.
     pub requirements: Vec<String>,
+    /// What the case checks: the RFCs or this format's policy.
+    pub level: Level,
+    /// The case's flags (policy flags name the policy).
+    pub flags: Vec<String>,
+    /// The optional features the case needs.
+    pub features: Vec<String>,
     /// The input sent.
     pub input: Value,
     /// How it ended.
     #[serde(flatten)]
     pub status: Status,
+}
+
+impl CaseResult {
+    /// The level a result counts under: a failure under the level it deviates from, anything
+    /// else under the case's own level.
+    pub fn counted_level(&self) -> Level {
+        match &self.status {
+            Status::Failed { deviation, .. } => *deviation,
+            _ => self.level,
+        }
+    }
 }
 
 /// Counts of a run.
@@ -87,12 +117,32 @@ pub struct Summary {
     pub passed: usize,
     /// Cases that failed.
     pub failed: usize,
-    /// Cases skipped (unsupported profile).
+    /// Cases skipped (the implementation answered `unsupported`).
     pub skipped: usize,
     /// Listed failures that failed.
     pub expected_failures: usize,
     /// Listed failures that passed.
     pub unexpected_passes: usize,
+}
+
+impl Summary {
+    /// Counts `status` in.
+    pub fn add(&mut self, status: &Status) {
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed { .. } => self.failed += 1,
+            Status::Skipped { .. } => self.skipped += 1,
+            Status::ExpectedFailure { .. } => self.expected_failures += 1,
+            Status::UnexpectedPass { .. } => self.unexpected_passes += 1,
+        }
+    }
+
+    /// The counts of `results`.
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a CaseResult>) -> Summary {
+        let mut s = Summary::default();
+        results.into_iter().for_each(|r| s.add(&r.status));
+        s
+    }
 }
 
 /// The outcome of a run.
@@ -102,6 +152,8 @@ pub struct RunReport {
     pub implementation: String,
     /// The counts.
     pub summary: Summary,
+    /// The counts per level (a failure counts under the level it deviates from).
+    pub levels: BTreeMap<Level, Summary>,
     /// Every selected case, in run order.
     pub cases: Vec<CaseResult>,
 }
@@ -111,28 +163,74 @@ impl RunReport {
     pub fn success(&self) -> bool {
         self.summary.failed == 0 && self.summary.unexpected_passes == 0
     }
+
+    /// The skipped cases grouped by what they need: their optional features (`t0`, ...) or,
+    /// for cases that need none, their operation; with the count of each.
+    pub fn skipped_by_need(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for c in &self.cases {
+            if matches!(c.status, Status::Skipped { .. }) {
+                let need = if c.features.is_empty() {
+                    c.operation.clone()
+                } else {
+                    c.features.join("+")
+                };
+                *out.entry(need).or_insert(0) += 1;
+            }
+        }
+        out
+    }
+}
+
+/// Why an answer is not the expected one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deviation {
+    /// What the vector expects.
+    pub expected: Value,
+    /// What the implementation answered.
+    pub got: Value,
+    /// What it deviates from.
+    pub level: Level,
+}
+
+fn answer_json(answer: &Answer) -> Value {
+    match answer {
+        Answer::Ok(v) => json!({ "ok": v }),
+        Answer::Error(code) => json!({ "error": code }),
+        Answer::Unsupported => json!({ "unsupported": true }),
+        Answer::Broken(why) => json!({ "broken": why }),
+    }
+}
+
+/// True when the answer is right as far as the RFCs go: a refusal with another error code
+/// than the vector's, or a verification that says whether the candidate matched
+/// (`{"matched": BOOL}`) without the step.
+fn right_as_rfc_goes(case: &Case, answer: &Answer) -> bool {
+    let t = &case.case;
+    match (t.result, answer) {
+        (Expected::Invalid | Expected::Acceptable, Answer::Error(_)) => true,
+        (Expected::Valid | Expected::Acceptable, Answer::Ok(v)) => {
+            let matched = v.get("matched").and_then(Value::as_bool);
+            let step = t.output.as_ref().and_then(|o| o.get("step"));
+            case.operation == "totp.verify"
+                && v.get("step").is_none()
+                && matched.is_some()
+                && matched == step.map(|s| !s.is_null())
+        }
+        _ => false,
+    }
 }
 
 /// Judges one answer against the case's expectation.
-pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<(Value, Value)>> {
+pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<Deviation>> {
     let t = &case.case;
-    let expected = || match t.result {
-        Expected::Valid => serde_json::json!({ "ok": t.output }),
-        Expected::Invalid => serde_json::json!({ "error": t.error }),
-        Expected::Acceptable => serde_json::json!({ "ok": t.output, "or_error": t.error }),
-    };
-    let got = match answer {
-        Answer::Ok(v) => serde_json::json!({ "ok": v }),
-        Answer::Error(code) => serde_json::json!({ "error": code }),
-        Answer::Unsupported => serde_json::json!({ "unsupported": true }),
-        Answer::Broken(why) => serde_json::json!({ "broken": why }),
-    };
     if let (Some(_), Answer::Ok(v)) = (&t.check, answer) {
         return crate::checks::check(t, v).map_err(|why| {
-            Box::new((
-                serde_json::json!({ "check": t.check, "of": t.output }),
-                serde_json::json!({ "ok": v, "check_failed": why }),
-            ))
+            Box::new(Deviation {
+                expected: json!({ "check": t.check, "of": t.output }),
+                got: json!({ "ok": v, "check_failed": why }),
+                level: t.level,
+            })
         });
     }
     let pass = match (t.result, answer) {
@@ -143,10 +241,23 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<(Value, Value)>> {
         _ => false,
     };
     if pass {
-        Ok(())
-    } else {
-        Err(Box::new((expected(), got)))
+        return Ok(());
     }
+    let expected = match t.result {
+        Expected::Valid => json!({ "ok": t.output }),
+        Expected::Invalid => json!({ "error": t.error }),
+        Expected::Acceptable => json!({ "ok": t.output, "or_error": t.error }),
+    };
+    let level = if t.level == Level::Rfc && right_as_rfc_goes(case, answer) {
+        Level::Policy
+    } else {
+        t.level
+    };
+    Err(Box::new(Deviation {
+        expected,
+        got: answer_json(answer),
+        level,
+    }))
 }
 
 /// The part of a secret in `input` (any string under a `secret` or `text` member, or a
@@ -190,7 +301,8 @@ pub fn leaked_secret(input: &Value, message: &str) -> Option<String> {
 }
 
 /// Runs every selected case of `cases` against `implementation`, calling `progress` after
-/// each. A profile the implementation answers `unsupported` for is skipped from then on.
+/// each. A case the implementation answers `unsupported` for is skipped, and only that case.
+/// When the selection leaves out the policy level, deviations from policy alone pass.
 pub fn run(
     implementation: &mut dyn Implementation,
     cases: &[Case],
@@ -198,75 +310,85 @@ pub fn run(
     expected_failures: &ExpectedFailures,
     progress: &mut dyn FnMut(&CaseResult),
 ) -> RunReport {
-    let mut unsupported: BTreeSet<String> = BTreeSet::new();
     let mut results = Vec::new();
-    let mut summary = Summary::default();
     for case in cases.iter().filter(|c| selection.includes(c)) {
-        let status = if unsupported.contains(&case.section) {
-            Status::Skipped {
-                reason: format!(
-                    "the implementation does not support the {} profile",
-                    case.section
-                ),
-            }
-        } else {
-            let (answer, message) = implementation
-                .call_with_message(&case.operation, &crate::model::expand(&case.case.input));
-            let leak = message
-                .as_deref()
-                .and_then(|m| leaked_secret(&case.case.input, m));
-            if answer == Answer::Unsupported {
-                unsupported.insert(case.section.clone());
-                Status::Skipped {
-                    reason: format!(
-                        "the implementation answered unsupported for {}",
-                        case.operation
-                    ),
-                }
-            } else {
-                let listed = expected_failures
-                    .iter()
-                    .find(|(g, _)| glob::matches(g, &case.id))
-                    .map(|(_, reason)| reason.clone());
-                let verdict = match leak {
-                    Some(leaked) => Err(Box::new((
-                        serde_json::json!({ "message": "without secret material (REQ-SECRET-010)" }),
-                        serde_json::json!({ "message_leaks": leaked }),
-                    ))),
-                    None => judge(case, &answer),
-                };
-                match (verdict, listed) {
-                    (Ok(()), None) => Status::Passed,
-                    (Ok(()), Some(reason)) => Status::UnexpectedPass { reason },
-                    (Err(_), Some(reason)) => Status::ExpectedFailure { reason },
-                    (Err(diff), None) => {
-                        let (expected, got) = *diff;
-                        Status::Failed { expected, got }
-                    }
-                }
-            }
-        };
-        match status {
-            Status::Passed => summary.passed += 1,
-            Status::Failed { .. } => summary.failed += 1,
-            Status::Skipped { .. } => summary.skipped += 1,
-            Status::ExpectedFailure { .. } => summary.expected_failures += 1,
-            Status::UnexpectedPass { .. } => summary.unexpected_passes += 1,
-        }
+        let status = run_one(implementation, case, selection, expected_failures);
+        let t = &case.case;
         let result = CaseResult {
             id: case.id.clone(),
             section: case.section.clone(),
-            comment: case.case.comment.clone(),
-            requirements: case.case.requirements.clone(),
-            input: case.case.input.clone(),
+            operation: case.operation.clone(),
+            comment: t.comment.clone(),
+            requirements: t.requirements.clone(),
+            level: t.level,
+            flags: t.flags.clone(),
+            features: t.features.clone(),
+            input: t.input.clone(),
             status,
         };
         progress(&result);
         results.push(result);
     }
+    let mut levels: BTreeMap<Level, Summary> = BTreeMap::new();
+    for r in &results {
+        levels.entry(r.counted_level()).or_default().add(&r.status);
+    }
     RunReport {
         implementation: implementation.name(),
-        summary,
+        summary: Summary::of(&results),
+        levels,
         cases: results,
+    }
+}
+
+fn run_one(
+    implementation: &mut dyn Implementation,
+    case: &Case,
+    selection: &Selection,
+    expected_failures: &ExpectedFailures,
+) -> Status {
+    let (answer, message) =
+        implementation.call_with_message(&case.operation, &crate::model::expand(&case.case.input));
+    if answer == Answer::Unsupported {
+        let need = if case.case.features.is_empty() {
+            case.operation.clone()
+        } else {
+            case.case.features.join(", ")
+        };
+        return Status::Skipped {
+            reason: format!("the implementation answered unsupported ({need})"),
+        };
+    }
+    let leak = message
+        .as_deref()
+        .and_then(|m| leaked_secret(&case.case.input, m));
+    let verdict = match leak {
+        Some(leaked) => Err(Box::new(Deviation {
+            expected: json!({ "message": "without secret material (REQ-SECRET-010)" }),
+            got: json!({ "message_leaks": leaked }),
+            level: Level::Policy,
+        })),
+        None => judge(case, &answer),
+    }
+    .or_else(|d| {
+        if d.level == Level::Policy && !selection.judges_policy() {
+            Ok(())
+        } else {
+            Err(d)
+        }
+    });
+    let listed = expected_failures
+        .iter()
+        .find(|(g, _)| glob::matches(g, &case.id))
+        .map(|(_, reason)| reason.clone());
+    match (verdict, listed) {
+        (Ok(()), None) => Status::Passed,
+        (Ok(()), Some(reason)) => Status::UnexpectedPass { reason },
+        (Err(_), Some(reason)) => Status::ExpectedFailure { reason },
+        (Err(d), None) => Status::Failed {
+            expected: d.expected,
+            got: d.got,
+            deviation: d.level,
+        },
     }
 }

@@ -19,6 +19,11 @@ pub const RELATIVE_LIMIT: f64 = 0.10;
 /// Samples above this quantile of all samples are dropped as interruptions.
 pub const KEEP_QUANTILE: f64 = 0.90;
 
+/// The share of the first samples that only warm the verifier up (caches, a JIT, lazy
+/// initialisation) and are not judged: in a cold runtime the first few hundred verifications
+/// are slow and noisy enough to hide an early exit.
+pub const WARMUP_FRACTION: f64 = 1.0 / 3.0;
+
 /// The mean times of the two classes and the t statistic of their difference.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Comparison {
@@ -47,7 +52,8 @@ impl Comparison {
     }
 }
 
-/// Compares the samples `ns` taken in the class order `order` (`'0'` and `'1'`).
+/// Compares the samples `ns` taken in the class order `order` (`'0'` and `'1'`), after the
+/// warm-up ([`WARMUP_FRACTION`]).
 pub fn compare(order: &str, ns: &[u64]) -> Result<Comparison, String> {
     if order.len() != ns.len() {
         return Err(format!(
@@ -56,6 +62,8 @@ pub fn compare(order: &str, ns: &[u64]) -> Result<Comparison, String> {
             order.len()
         ));
     }
+    let warmup = (ns.len() as f64 * WARMUP_FRACTION) as usize;
+    let (order, ns) = (&order.as_bytes()[warmup..], &ns[warmup..]);
     let mut sorted = ns.to_vec();
     sorted.sort_unstable();
     let cut = sorted
@@ -63,7 +71,7 @@ pub fn compare(order: &str, ns: &[u64]) -> Result<Comparison, String> {
         .copied()
         .unwrap_or(u64::MAX);
     let mut classes: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-    for (class, &n) in order.bytes().zip(ns) {
+    for (&class, &n) in order.iter().zip(ns) {
         let i = match class {
             b'0' => 0,
             b'1' => 1,

@@ -10,19 +10,26 @@
 //! verification times judged by the runner's checks (crash model, timing statistics).
 
 mod container;
+mod hotp;
 mod lifecycle;
 mod otp;
 mod payload;
 mod restore;
+mod secret;
 mod store;
+mod totp;
 mod uri;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::model::{Expected, Note, TestCase, TestGroup, VectorFile, SCHEMA};
+use crate::model::{Expected, Level, Note, TestCase, TestGroup, VectorFile, SCHEMA};
+
+/// The sections that test the backup format itself: every case of theirs is policy level.
+const POLICY_SECTIONS: [&str; 5] = ["payload", "container", "restore", "lifecycle", "store"];
 
 /// SplitMix64: a tiny deterministic generator for test inputs (never for keys in use).
 pub struct Rng(u64);
@@ -55,8 +62,6 @@ impl Rng {
     }
 }
 
-/// A case expected to succeed: comment, requirements, flags, input, output.
-pub(crate) type Accepted<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Value, Value);
 /// A case expected to fail: comment, requirements, flags, input, error code.
 pub(crate) type Refused<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Value, &'a str);
 
@@ -91,13 +96,32 @@ impl Builder {
         }
     }
 
+    /// Documents `flag`, a kind of RFC behaviour.
     pub(crate) fn note(&mut self, flag: &str, bug_type: &str, description: &str, links: &[&str]) {
+        self.document(flag, bug_type, description, links, None);
+    }
+
+    /// Documents `flag`, a rule of this format's own policy: every case carrying it is a
+    /// policy-level case.
+    pub(crate) fn policy(&mut self, flag: &str, bug_type: &str, description: &str, links: &[&str]) {
+        self.document(flag, bug_type, description, links, Some(Level::Policy));
+    }
+
+    fn document(
+        &mut self,
+        flag: &str,
+        bug_type: &str,
+        description: &str,
+        links: &[&str],
+        level: Option<Level>,
+    ) {
         self.notes.insert(
             flag.to_string(),
             Note {
                 bug_type: bug_type.to_string(),
                 description: description.to_string(),
                 links: links.iter().map(|s| s.to_string()).collect(),
+                level,
             },
         );
     }
@@ -130,6 +154,17 @@ impl Builder {
                 self.section
             );
         }
+        let policy_flag = flags
+            .iter()
+            .any(|f| self.notes[*f].level == Some(Level::Policy));
+        let level = if policy_flag || POLICY_SECTIONS.contains(&self.section) {
+            Level::Policy
+        } else {
+            Level::Rfc
+        };
+        let group = self.groups.last().expect("a group first");
+        let operation = group.operation.as_deref().unwrap_or(self.operation);
+        let features = crate::model::features(operation, &input);
         let tc_id = self.next_id;
         self.next_id += 1;
         self.groups
@@ -141,6 +176,8 @@ impl Builder {
                 comment: comment.to_string(),
                 requirements: reqs.iter().map(|s| s.to_string()).collect(),
                 flags: flags.iter().map(|s| s.to_string()).collect(),
+                level,
+                features,
                 input,
                 result,
                 output,
@@ -197,9 +234,9 @@ impl Builder {
 /// Every vector file, in section order.
 pub fn generate() -> Vec<VectorFile> {
     vec![
-        otp::hotp(),
-        otp::totp(),
-        otp::secret(),
+        hotp::hotp(),
+        totp::totp(),
+        secret::secret(),
         uri::uri(),
         payload::payload(),
         container::container(),
