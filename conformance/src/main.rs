@@ -221,7 +221,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 levels: level.into_iter().map(Into::into).collect(),
             };
             let listed = read_expected_failures(expect_failures.as_deref())?;
-            let total = cases.iter().filter(|c| selection.includes(c)).count() as u64;
+            let selected: Vec<&str> = cases
+                .iter()
+                .filter(|c| selection.includes(c))
+                .map(|c| c.section.as_str())
+                .collect();
+            let total = selected.len() as u64;
             if total == 0 {
                 return Err(
                     "no case matches the selection (--profile, --run, --skip, --level)".into(),
@@ -234,7 +239,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             // The human report goes out as the cases run, so a piped run shows each failure
             // and each profile's line at once.
             let streaming = matches!(format, Format::Human) && output.is_none();
-            let mut stream = report::Stream::default();
+            let mut stream = report::Stream::new(selected);
             let mut progress = |r: &runner::CaseResult| {
                 bar.set_message(r.id.clone());
                 bar.inc(1);
@@ -259,9 +264,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             };
             bar.finish_and_clear();
             let text = match format {
-                Format::Human if streaming => {
-                    format!("{}{}", stream.finish(), report::closing(&result))
-                }
+                Format::Human if streaming => report::closing(&result),
                 Format::Human => report::human(&result),
                 Format::Json => report::json(&result),
                 Format::Junit => report::junit(&result),

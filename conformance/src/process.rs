@@ -102,6 +102,10 @@ impl Process {
         loop {
             match running.lines.recv_timeout(timeout) {
                 Ok(line) => {
+                    if let Some(big) = oversized_integer(&line) {
+                        // Parsed, it would turn into a float and print as 1.8e19.
+                        return Ok(json!({ "id": id, "oversized": big }));
+                    }
                     let response: Value = serde_json::from_str(&line)
                         .map_err(|_| format!("unparsable response: {:?}", truncate(&line)))?;
                     match response.get("id").and_then(Value::as_u64) {
@@ -126,6 +130,41 @@ impl Process {
     }
 }
 
+/// The first integer of a JSON text (outside its strings) that fits neither u64 nor i64.
+pub fn oversized_integer(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+        } else if c == b'-' || c.is_ascii_digit() {
+            let len = bytes[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || b"-+.eE".contains(b))
+                .count();
+            let token = &line[i..i + len];
+            let integer = !token.contains(['.', 'e', 'E']);
+            if integer && token.parse::<u64>().is_err() && token.parse::<i64>().is_err() {
+                return Some(token.to_string());
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
 fn truncate(s: &str) -> String {
     s.chars().take(200).collect()
 }
@@ -138,7 +177,11 @@ impl Implementation for Process {
                 Answer::Broken(why)
             }
             Ok(response) => {
-                if let Some(ok) = response.get("ok") {
+                if let Some(big) = response.get("oversized").and_then(Value::as_str) {
+                    Answer::Broken(format!(
+                        "the response holds the integer {big}, outside the protocol's 64-bit range"
+                    ))
+                } else if let Some(ok) = response.get("ok") {
                     Answer::Ok(ok.clone())
                 } else if let Some(code) = response.get("error").and_then(Value::as_str) {
                     Answer::Error(code.to_string())

@@ -1,5 +1,6 @@
 //! The three forms of a run's report: text for people, JSON, and JUnit XML for CI systems.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::Level;
@@ -10,9 +11,8 @@ use crate::runner::{CaseResult, RunReport, Status, Summary};
 /// `--format json` has them whole) and, for a failed check, why; a summary line per profile;
 /// then [`closing`].
 pub fn human(report: &RunReport) -> String {
-    let mut stream = Stream::default();
+    let mut stream = Stream::new(report.cases.iter().map(|c| c.section.as_str()));
     let mut out: String = report.cases.iter().map(|c| stream.on_case(c)).collect();
-    out.push_str(&stream.finish());
     out.push_str(&closing(report));
     out
 }
@@ -68,37 +68,38 @@ fn deviation_text(c: &CaseResult, deviation: Level) -> String {
 }
 
 /// The text report as it happens: [`Stream::on_case`] gives what to print after each case
-/// (its failure, and a profile's summary line when the profile ends), [`Stream::finish`] the
-/// last profile's line.
+/// (its failure, and the profile's summary line once its last case has run).
 #[derive(Debug, Default)]
 pub struct Stream {
-    section: Option<String>,
-    counts: Summary,
+    /// Selected cases per section not yet run.
+    left: BTreeMap<String, usize>,
+    counts: BTreeMap<String, Summary>,
 }
 
 impl Stream {
-    /// What to print once `c` has run.
-    pub fn on_case(&mut self, c: &CaseResult) -> String {
-        let mut out = String::new();
-        if self.section.as_deref() != Some(c.section.as_str()) {
-            out.push_str(&self.finish());
-            self.section = Some(c.section.clone());
+    /// A stream for a run of cases of these sections (one entry per selected case).
+    pub fn new<'a>(sections: impl IntoIterator<Item = &'a str>) -> Stream {
+        let mut left = BTreeMap::new();
+        for s in sections {
+            *left.entry(s.to_string()).or_insert(0) += 1;
         }
-        self.counts.add(&c.status);
-        out.push_str(&case_text(c).unwrap_or_default());
-        out
+        Stream {
+            left,
+            counts: BTreeMap::new(),
+        }
     }
 
-    /// The summary line of the profile in progress, if any.
-    pub fn finish(&mut self) -> String {
-        match self.section.take() {
-            None => String::new(),
-            Some(section) => {
-                let line = format!("{section}: {}\n", counts(&self.counts));
-                self.counts = Summary::default();
-                line
-            }
+    /// What to print once `c` has run.
+    pub fn on_case(&mut self, c: &CaseResult) -> String {
+        let mut out = case_text(c).unwrap_or_default();
+        let counts = self.counts.entry(c.section.clone()).or_default();
+        counts.add(&c.status);
+        let left = self.left.entry(c.section.clone()).or_insert(1);
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            let _ = writeln!(out, "{}: {}", c.section, self::counts(counts));
         }
+        out
     }
 }
 

@@ -12,7 +12,7 @@
 mod container;
 mod hotp;
 mod lifecycle;
-mod otp;
+pub(crate) mod otp;
 mod payload;
 mod restore;
 mod secret;

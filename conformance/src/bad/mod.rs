@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use crate::implementation::{Answer, Implementation};
 use crate::reference::Reference;
 
+mod otp;
+
 /// One deliberately broken implementation.
 pub struct Mutant {
     /// A short name.
@@ -153,8 +155,41 @@ fn without_op(kind: &'static str) -> impl FnOnce(&str, Vec<Value>) -> Vec<Value>
     move |_, ops| ops.into_iter().filter(|o| o["op"] != kind).collect()
 }
 
+/// A known-bad implementation that never leaks secrets into messages.
+fn bad(name: &'static str, bug: &'static str, behave: fn(&str, &Value) -> Answer) -> Mutant {
+    Mutant {
+        name,
+        leaks: false,
+        bug,
+        behave,
+    }
+}
+
+/// The known-bad code generators and verifiers of [`otp`].
+fn otp_mutants() -> Vec<Mutant> {
+    vec![
+        bad("window-zero-means-default", "takes a window of 0 as \"no window given\" and uses 1", otp::window_zero_means_default),
+        bad("verify-unpadded-codes", "compares the candidate with the code written without its leading zeros", otp::verify_unpadded),
+        bad("candidate-as-integer", "reads the candidate as an integer (spaces, signs, underscores, any digit script) and compares numbers", otp::candidate_as_integer),
+        bad("crashes-on-non-ascii", "crashes on a candidate with non-ASCII characters", otp::crashes_on_non_ascii),
+        bad("float-counters", "keeps counters and steps in 64-bit floats: wrong codes above 2^53, a verifier that never returns", otp::float_counters),
+        bad("window-end-overflows", "computes the window's end as step + window and refuses when it overflows near 2^64", otp::window_end_overflows),
+        bad("lowest-step-first", "walks the window from its lowest step, so of two equal codes it reports the wrong step", otp::lowest_step_first),
+        bad("verify-ignores-digits", "verifies 8-digit codes whatever the digit count", otp::verify_ignores_digits),
+        bad("accepts-short-secrets", "generates and verifies codes with empty and 9-byte secrets", otp::accepts_short_secrets),
+        bad("emits-raw-label", "writes the Key URI label without percent-encoding it", otp::emits_raw_label),
+        bad("uri-limit-off-by-one", "refuses a Key URI of exactly 4096 bytes", otp::uri_limit_off_by_one),
+    ]
+}
+
 /// The list of known-bad implementations.
 pub fn mutants() -> Vec<Mutant> {
+    let mut list = older_mutants();
+    list.extend(otp_mutants());
+    list
+}
+
+fn older_mutants() -> Vec<Mutant> {
     vec![
         Mutant {
             leaks: true,

@@ -1,0 +1,219 @@
+//! Levels and precise skipping, tried as implementers meet them: an RFC-correct library that
+//! chose other policies sees a clean `rfc` run and fails only cases flagged with the policy
+//! it differs on; a library without an optional feature loses only the cases that need it.
+
+use authbackup_conformance::model::{self, Level};
+use authbackup_conformance::reference::Reference;
+use authbackup_conformance::runner::{self, Status};
+use authbackup_conformance::{report, Answer, Implementation};
+use serde_json::{json, Value};
+
+fn cases() -> Vec<model::Case> {
+    model::cases(&model::load(&model::default_dir()).unwrap())
+}
+
+fn otp_only(levels: &[Level]) -> runner::Selection {
+    runner::Selection {
+        profiles: ["hotp", "totp", "secret", "uri"].map(String::from).to_vec(),
+        levels: levels.to_vec(),
+        ..Default::default()
+    }
+}
+
+/// The reference, changed by `f` (which sees the operation, input and reference answer).
+struct Variant<F: FnMut(&str, &Value, Answer) -> Answer>(F);
+
+impl<F: FnMut(&str, &Value, Answer) -> Answer> Implementation for Variant<F> {
+    fn call(&mut self, operation: &str, input: &Value) -> Answer {
+        let answer = Reference.call(operation, input);
+        (self.0)(operation, input, answer)
+    }
+
+    fn name(&self) -> String {
+        "variant of the reference".into()
+    }
+}
+
+fn run(
+    implementation: &mut dyn Implementation,
+    selection: &runner::Selection,
+) -> runner::RunReport {
+    runner::run(
+        implementation,
+        &cases(),
+        selection,
+        &Default::default(),
+        &mut |_| {},
+    )
+}
+
+#[test]
+fn an_implementation_without_t0_loses_only_the_t0_cases() {
+    let mut no_t0 = Variant(|op: &str, input: &Value, answer| {
+        if model::features(op, input).contains(&"t0".to_string()) {
+            Answer::Unsupported
+        } else {
+            answer
+        }
+    });
+    let r = run(&mut no_t0, &Default::default());
+    assert!(r.success(), "{}", report::human(&r));
+    let t0_cases = cases()
+        .iter()
+        .filter(|c| c.case.features.contains(&"t0".into()))
+        .count();
+    assert!(t0_cases >= 6);
+    assert_eq!(r.summary.skipped, t0_cases);
+    // Grouped by what each skipped case needs: t0, alone or with another feature.
+    let needs = r.skipped_by_need();
+    assert!(
+        needs.keys().all(|need| need.split('+').any(|f| f == "t0")),
+        "{needs:?}"
+    );
+    assert_eq!(needs.values().sum::<usize>(), t0_cases);
+    let alone = needs["t0"];
+    assert!(
+        report::closing(&r).contains(&format!("t0 ({alone} cases)")),
+        "{}",
+        report::closing(&r)
+    );
+}
+
+#[test]
+fn unsupported_operations_skip_their_cases_and_nothing_else() {
+    let mut no_timing = Variant(|op: &str, _: &Value, answer| match op {
+        "totp.verify_timing" | "uri.emit" => Answer::Unsupported,
+        _ => answer,
+    });
+    let r = run(&mut no_timing, &otp_only(&[]));
+    assert!(r.success(), "{}", report::human(&r));
+    let skipped: Vec<_> = r
+        .cases
+        .iter()
+        .filter(|c| matches!(c.status, Status::Skipped { .. }))
+        .collect();
+    assert!(skipped
+        .iter()
+        .all(|c| c.operation == "totp.verify_timing" || c.operation == "uri.emit"));
+    assert_eq!(
+        skipped.len(),
+        2 + cases().iter().filter(|c| c.operation == "uri.emit").count()
+    );
+}
+
+/// Hex secret of a request or answer, in bytes.
+fn secret_len(v: &Value) -> Option<usize> {
+    v.get("secret").and_then(Value::as_str).map(|h| h.len() / 2)
+}
+
+#[test]
+fn refusing_secrets_under_16_bytes_fails_only_secret_length_cases() {
+    let mut strict = Variant(|op: &str, input: &Value, answer: Answer| {
+        let account = input.get("account").unwrap_or(input);
+        let sent = secret_len(account).filter(|_| op != "secret.decode");
+        let read = match &answer {
+            Answer::Ok(v) => secret_len(v),
+            _ => None,
+        };
+        match sent.or(read) {
+            Some(n) if n < 16 => Answer::Error("invalid_secret".into()),
+            _ => answer,
+        }
+    });
+    let r = run(&mut strict, &otp_only(&[]));
+    let failed: Vec<_> = r
+        .cases
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .collect();
+    assert!(!failed.is_empty());
+    for c in &failed {
+        assert!(
+            c.flags.contains(&"SecretLength".into()),
+            "{} fails: {}",
+            c.id,
+            c.comment
+        );
+        assert_eq!(c.level, Level::Policy, "{}", c.id);
+    }
+    let rfc = run(&mut strict, &otp_only(&[Level::Rfc]));
+    assert!(rfc.success(), "{}", report::human(&rfc));
+}
+
+#[test]
+fn at_level_rfc_any_error_code_refuses_and_a_matched_flag_verifies() {
+    // A library whose refusals all map to one code, and whose verifier says only whether the
+    // candidate matched: both are RFC behaviour.
+    let mut plain = Variant(|op: &str, _: &Value, answer| match answer {
+        Answer::Error(_) => Answer::Error("malformed".into()),
+        Answer::Ok(v) if op == "totp.verify" => {
+            Answer::Ok(json!({ "matched": !v["step"].is_null() }))
+        }
+        other => other,
+    });
+    let rfc = run(&mut plain, &otp_only(&[Level::Rfc]));
+    assert!(rfc.success(), "{}", report::human(&rfc));
+    assert!(rfc.cases.iter().all(|c| c.level == Level::Rfc));
+    // Run at both levels, the same answers fail, each as a deviation from policy only.
+    let both = run(&mut plain, &otp_only(&[]));
+    assert!(!both.success());
+    let rfc_counts = both.levels.get(&Level::Rfc).cloned().unwrap_or_default();
+    assert_eq!(rfc_counts.failed, 0, "{}", report::closing(&both));
+    assert!(both.cases.iter().any(|c| {
+        c.level == Level::Rfc
+            && matches!(
+                c.status,
+                Status::Failed {
+                    deviation: Level::Policy,
+                    ..
+                }
+            )
+    }));
+}
+
+#[test]
+fn every_policy_case_of_the_otp_sections_names_its_policy() {
+    let files = model::load(&model::default_dir()).unwrap();
+    for f in files
+        .iter()
+        .filter(|f| ["hotp", "totp", "secret", "uri"].contains(&f.section.as_str()))
+    {
+        for c in f.test_groups.iter().flat_map(|g| &g.tests) {
+            let policy_flags: Vec<_> = c
+                .flags
+                .iter()
+                .filter(|fl| f.notes[fl.as_str()].level == Some(Level::Policy))
+                .collect();
+            assert_eq!(
+                c.level == Level::Policy,
+                !policy_flags.is_empty(),
+                "{}/{}",
+                f.section,
+                c.tc_id
+            );
+        }
+    }
+}
+
+#[test]
+fn known_bad_otp_implementations_with_rfc_bugs_are_caught_at_level_rfc() {
+    for name in [
+        "wrong-dynamic-truncation",
+        "off-by-one-time-step",
+        "lost-leading-zeros",
+        "window-zero-means-default",
+        "verify-unpadded-codes",
+        "candidate-as-integer",
+        "crashes-on-non-ascii",
+        "float-counters",
+        "verify-ignores-digits",
+        "emits-raw-label",
+    ] {
+        let mut m = authbackup_conformance::bad::mutants()
+            .into_iter()
+            .find(|m| m.name == name)
+            .unwrap();
+        let r = run(&mut m, &otp_only(&[Level::Rfc]));
+        assert!(r.summary.failed > 0, "{name} passes the rfc level");
+    }
+}
