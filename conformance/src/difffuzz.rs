@@ -3,7 +3,7 @@
 //! the adapter protocol) and to the reference, and every disagreement is shrunk and printed
 //! as a vector ready to add. Runs on stable Rust; no libFuzzer.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use arbitrary::{Result as AResult, Unstructured};
@@ -11,8 +11,11 @@ use data_encoding::{BASE32, HEXLOWER};
 use serde_json::{json, Value};
 
 use crate::generate::Rng;
+use crate::glob;
 use crate::implementation::{Answer, Implementation};
+use crate::model::Case;
 use crate::reference::Reference;
+use crate::runner::ExpectedFailures;
 
 /// The profiles the fuzzer draws inputs for.
 pub const PROFILES: [&str; 7] = [
@@ -26,7 +29,7 @@ pub const PROFILES: [&str; 7] = [
 ];
 
 /// What to fuzz, and for how long.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct FuzzConfig {
     /// The seed of the input generator: the same seed gives the same inputs.
     pub seed: u64,
@@ -34,8 +37,14 @@ pub struct FuzzConfig {
     pub time: Duration,
     /// Profiles to fuzz; empty means all.
     pub profiles: Vec<String>,
-    /// Stop after this many disagreements.
+    /// Stop after this many distinct disagreements.
     pub max_findings: usize,
+    /// Globs on operations, features (`t0`, ...) and policy tags (`SecretLength`, ...): inputs
+    /// that match one are not drawn into the run.
+    pub skip: Vec<String>,
+    /// Known disagreements: a glob on the finding's kind (`operation/expected/got`, for
+    /// example `totp.verify/ok/error:*`) or on one of its tags, to the reason.
+    pub expected: ExpectedFailures,
 }
 
 /// One disagreement, shrunk.
@@ -49,17 +58,49 @@ pub struct Finding {
     pub expected: Answer,
     /// The implementation's answer.
     pub got: Answer,
+    /// The optional features and policy tags of the input ([`tags`]).
+    pub tags: Vec<String>,
+    /// How many drawn inputs disagreed the same way (same kind, same tags).
+    pub repeats: u64,
+}
+
+fn answer_kind(a: &Answer) -> String {
+    match a {
+        Answer::Ok(_) => "ok".into(),
+        Answer::Error(code) => format!("error:{code}"),
+        Answer::Unsupported => "unsupported".into(),
+        Answer::Broken(_) => "broken".into(),
+    }
 }
 
 impl Finding {
-    /// The finding as a vector case, ready to add to the section's file (give it a `tcId`).
-    pub fn as_vector(&self, seed: u64) -> Value {
+    /// What kind of disagreement it is: `operation/expected/got`, answers as `ok`,
+    /// `error:CODE` or `broken`.
+    pub fn kind(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.operation,
+            answer_kind(&self.expected),
+            answer_kind(&self.got)
+        )
+    }
+
+    /// The finding as a vector case, ready to add as `tc_id` to a group of its operation in
+    /// its section's file, with the requirements the vectors give the same operation and
+    /// expectation.
+    pub fn as_vector(&self, seed: u64, tc_id: u64, requirements: &[String]) -> Value {
+        let policy: Vec<&String> = self
+            .tags
+            .iter()
+            .filter(|t| POLICY_TAGS.contains(&t.as_str()))
+            .collect();
         let mut case = json!({
-            "tcId": 0,
-            "comment": format!("found by `authbackup-conformance fuzz --seed {seed}` ({})", self.operation),
-            "requirements": [],
-            "flags": [],
-            "operation": self.operation,
+            "tcId": tc_id,
+            "comment": format!("found by `authbackup-conformance fuzz --seed {seed}` ({})", self.kind()),
+            "requirements": requirements,
+            "flags": policy,
+            "level": if policy.is_empty() { "rfc" } else { "policy" },
+            "features": crate::model::features(&self.operation, &self.input),
             "input": self.input,
         });
         match &self.expected {
@@ -77,15 +118,101 @@ impl Finding {
     }
 }
 
+/// The findings as vector cases: each numbered after the last case of its section in
+/// `cases`, with the requirements of the cases of the same operation and expectation.
+pub fn vectors(findings: &[Finding], seed: u64, cases: &[Case]) -> Vec<Value> {
+    let mut next: BTreeMap<String, u64> = BTreeMap::new();
+    for c in cases {
+        let n = next.entry(c.section.clone()).or_insert(1);
+        *n = (*n).max(c.case.tc_id + 1);
+    }
+    findings
+        .iter()
+        .map(|f| {
+            let same_op: Vec<&Case> = cases
+                .iter()
+                .filter(|c| c.operation == f.operation)
+                .collect();
+            let expected = |c: &&&Case| match &f.expected {
+                Answer::Error(code) => c.case.error.as_ref() == Some(code),
+                _ => c.case.error.is_none(),
+            };
+            let alike: Vec<&&Case> = same_op.iter().filter(expected).collect();
+            let from: Vec<&Case> = if alike.is_empty() {
+                same_op.clone()
+            } else {
+                alike.into_iter().copied().collect()
+            };
+            let reqs: BTreeSet<String> = from
+                .iter()
+                .flat_map(|c| c.case.requirements.clone())
+                .collect();
+            let section = same_op
+                .first()
+                .map(|c| c.section.clone())
+                .unwrap_or_default();
+            let id = next.entry(section).or_insert(1);
+            *id += 1;
+            f.as_vector(seed, *id - 1, &reqs.into_iter().collect::<Vec<_>>())
+        })
+        .collect()
+}
+
+/// The policy tags [`tags`] can give an input: rules of this format that the RFCs do not
+/// make, named as the vectors' policy flags.
+pub const POLICY_TAGS: [&str; 7] = [
+    "SecretLength",
+    "TimeRange",
+    "BeforeT0",
+    "WindowLimit",
+    "AlgorithmName",
+    "DigitsRange",
+    "ZeroPeriod",
+];
+
+/// The optional features ([`crate::model::features`]) and policy tags of an OTP input, so
+/// that `--skip` and expected failures can name them. `reference` is the reference's answer
+/// (a secret read from text counts by its decoded length).
+pub fn tags(operation: &str, input: &Value, reference: &Answer) -> Vec<String> {
+    let uint = |name: &str| input.get(name).and_then(Value::as_u64);
+    let hex_len = |v: &Value| v.get("secret").and_then(Value::as_str).map(|h| h.len() / 2);
+    let secret = hex_len(input).or(match reference {
+        Answer::Ok(v) => hex_len(v),
+        _ => None,
+    });
+    let algorithm = input.get("algorithm").and_then(Value::as_str);
+    let policy = [
+        secret.is_some_and(|n| !(16..=128).contains(&n)),
+        uint("time").is_some_and(|t| t >= 1 << 53),
+        matches!((uint("time"), uint("t0")), (Some(t), Some(t0)) if t < t0),
+        uint("window").is_some_and(|w| w > 10),
+        algorithm.is_some_and(|a| !["SHA1", "SHA256", "SHA512"].contains(&a)),
+        uint("digits").is_some_and(|d| !(6..=8).contains(&d)),
+        uint("period") == Some(0),
+    ];
+    let mut out = crate::model::features(operation, input);
+    out.extend(
+        POLICY_TAGS
+            .iter()
+            .zip(policy)
+            .filter(|(_, on)| *on)
+            .map(|(t, _)| t.to_string()),
+    );
+    out
+}
+
 /// What a fuzzing run did.
 #[derive(Clone, Debug, Default)]
 pub struct FuzzReport {
     /// Inputs tried.
     pub iterations: u64,
-    /// Disagreements found.
+    /// Distinct disagreements, each once, with how often it came up.
     pub findings: Vec<Finding>,
-    /// Profiles the implementation answered `unsupported` for.
-    pub unsupported: BTreeSet<String>,
+    /// Disagreements the expected-failures list names, with its reason.
+    pub listed: Vec<(Finding, String)>,
+    /// Inputs the implementation answered `unsupported` for, by what they need (their
+    /// features, or their operation).
+    pub skipped: BTreeMap<String, u64>,
 }
 
 fn agree(a: &Answer, b: &Answer) -> bool {
@@ -96,7 +223,31 @@ fn agree(a: &Answer, b: &Answer) -> bool {
     }
 }
 
-/// Runs the differential fuzzer against `implementation`.
+fn listed_reason(config: &FuzzConfig, f: &Finding) -> Option<String> {
+    let kind = f.kind();
+    config
+        .expected
+        .iter()
+        .find(|(g, _)| glob::matches(g, &kind) || f.tags.iter().any(|t| glob::matches(g, t)))
+        .map(|(_, reason)| reason.clone())
+}
+
+/// Records a disagreement: once per kind and tags, counted when it repeats.
+fn record(report: &mut FuzzReport, config: &FuzzConfig, finding: Finding) {
+    let same = |f: &Finding| f.kind() == finding.kind() && f.tags == finding.tags;
+    if let Some(f) = report.findings.iter_mut().find(|f| same(f)) {
+        f.repeats += 1;
+    } else if let Some((f, _)) = report.listed.iter_mut().find(|(f, _)| same(f)) {
+        f.repeats += 1;
+    } else if let Some(reason) = listed_reason(config, &finding) {
+        report.listed.push((finding, reason));
+    } else {
+        report.findings.push(finding);
+    }
+}
+
+/// Runs the differential fuzzer against `implementation`. An input the implementation
+/// answers `unsupported` for is skipped, and only that input.
 pub fn fuzz(implementation: &mut dyn Implementation, config: &FuzzConfig) -> FuzzReport {
     let start = Instant::now();
     let mut rng = Rng::new(config.seed);
@@ -107,40 +258,48 @@ pub fn fuzz(implementation: &mut dyn Implementation, config: &FuzzConfig) -> Fuz
         .filter(|p| config.profiles.is_empty() || config.profiles.iter().any(|q| q == p))
         .collect();
     let mut turn = 0usize;
-    while start.elapsed() < config.time && report.findings.len() < config.max_findings {
-        let active: Vec<&str> = profiles
-            .iter()
-            .copied()
-            .filter(|p| !report.unsupported.contains(*p))
-            .collect();
-        if active.is_empty() {
-            break;
-        }
-        let profile = active[turn % active.len()];
+    while start.elapsed() < config.time
+        && report.findings.len() < config.max_findings
+        && !profiles.is_empty()
+    {
+        let profile = profiles[turn % profiles.len()];
         turn += 1;
         let bytes = rng.bytes(512);
         let Some((operation, input)) = draw(profile, &bytes) else {
             continue;
         };
-        report.iterations += 1;
         let expected = Reference.call(&operation, &input);
+        let tags = tags(&operation, &input, &expected);
+        if config
+            .skip
+            .iter()
+            .any(|g| glob::matches(g, &operation) || tags.iter().any(|t| glob::matches(g, t)))
+        {
+            continue;
+        }
+        report.iterations += 1;
         let got = implementation.call(&operation, &input);
         if got == Answer::Unsupported {
-            report.unsupported.insert(profile.to_string());
+            let features = crate::model::features(&operation, &input);
+            let need = if features.is_empty() {
+                operation
+            } else {
+                features.join("+")
+            };
+            *report.skipped.entry(need).or_insert(0) += 1;
             continue;
         }
         if !agree(&expected, &got) {
-            report.findings.push(shrink(
-                implementation,
-                profile,
-                bytes,
-                Finding {
-                    operation,
-                    input,
-                    expected,
-                    got,
-                },
-            ));
+            let found = Finding {
+                operation,
+                input,
+                expected,
+                got,
+                tags,
+                repeats: 1,
+            };
+            let shrunk = shrink(implementation, profile, bytes, found);
+            record(&mut report, config, shrunk);
         }
     }
     report
@@ -184,11 +343,14 @@ fn shrink(
             let got = implementation.call(&operation, &input);
             if got != Answer::Unsupported && !agree(&expected, &got) {
                 bytes = c;
+                let tags = tags(&operation, &input, &expected);
                 best = Finding {
                     operation,
                     input,
                     expected,
                     got,
+                    tags,
+                    repeats: best.repeats,
                 };
                 progress = true;
                 break;

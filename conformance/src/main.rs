@@ -119,12 +119,21 @@ enum Command {
         /// Fuzz only this profile; repeatable.
         #[arg(long, value_parser = difffuzz::PROFILES)]
         profile: Vec<String>,
-        /// Stop after this many disagreements.
+        /// Stop after this many distinct disagreements.
         #[arg(long, default_value_t = 10, value_name = "N")]
         max_findings: usize,
         /// Per-request time limit for the adapter, in milliseconds.
         #[arg(long, default_value_t = 5000, value_name = "MS")]
         timeout_ms: u64,
+        /// Draw no input whose operation, feature (t0, hotp, window, digits7, sha512,
+        /// uri_emit) or policy tag (SecretLength, TimeRange, BeforeT0, WindowLimit,
+        /// AlgorithmName, DigitsRange, ZeroPeriod) matches this glob; repeatable.
+        #[arg(long, value_name = "GLOB")]
+        skip: Vec<String>,
+        /// Known disagreements: a JSON object of glob to reason, the globs matching a finding's
+        /// kind (operation/expected/got, such as `totp.verify/ok/error:*`) or one of its tags.
+        #[arg(long, value_name = "FILE")]
+        expect_failures: Option<PathBuf>,
     },
     /// Code-generation throughput of an adapter beside the reference adapter's, every code
     /// checked.
@@ -352,6 +361,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
             profile,
             max_findings,
             timeout_ms,
+            skip,
+            expect_failures,
         } => {
             let mut adapter = process::Process::new(&impl_cmd, Duration::from_millis(timeout_ms));
             let config = difffuzz::FuzzConfig {
@@ -359,20 +370,30 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 time: Duration::from_secs(time),
                 profiles: profile,
                 max_findings,
+                skip,
+                expected: read_expected_failures(expect_failures.as_deref())?,
             };
             let r = difffuzz::fuzz(&mut adapter, &config);
-            for f in &r.findings {
+            let vectors = difffuzz::vectors(&r.findings, seed, &load(None)?);
+            for (f, vector) in r.findings.iter().zip(&vectors) {
                 println!(
-                    "DISAGREEMENT on {}: reference {:?}, implementation {:?}",
-                    f.operation, f.expected, f.got
+                    "DISAGREEMENT {} ({} inputs; tags: {}): reference {:?}, implementation {:?}",
+                    f.kind(),
+                    f.repeats,
+                    f.tags.join(", "),
+                    f.expected,
+                    f.got
                 );
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&f.as_vector(seed)).unwrap_or_default()
+                    serde_json::to_string_pretty(vector).unwrap_or_default()
                 );
             }
-            for p in &r.unsupported {
-                println!("profile {p}: unsupported by the implementation, not fuzzed");
+            for (f, reason) in &r.listed {
+                println!("listed: {} ({} inputs): {reason}", f.kind(), f.repeats);
+            }
+            for (need, n) in &r.skipped {
+                println!("skipped, unsupported: {need} ({n} inputs)");
             }
             println!(
                 "{} inputs, {} disagreements (seed {seed})",

@@ -379,8 +379,8 @@ fn quick(seconds: u64) -> authbackup_conformance::difffuzz::FuzzConfig {
     authbackup_conformance::difffuzz::FuzzConfig {
         seed: 1,
         time: Duration::from_secs(seconds),
-        profiles: vec![],
         max_findings: 1,
+        ..Default::default()
     }
 }
 
@@ -413,7 +413,7 @@ fn differential_fuzzing_finds_each_kind_of_bug_within_a_minute() {
         let f = &r.findings[0];
         assert_eq!(Reference.call(&f.operation, &f.input), f.expected);
         assert_ne!(m.call(&f.operation, &f.input), f.expected);
-        assert!(f.as_vector(1)["result"].is_string());
+        assert!(f.as_vector(1, 1, &[])["result"].is_string());
     }
 }
 

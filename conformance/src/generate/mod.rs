@@ -65,9 +65,6 @@ impl Rng {
 /// A case expected to fail: comment, requirements, flags, input, error code.
 pub(crate) type Refused<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Value, &'a str);
 
-/// [`Refused`] with an owned comment.
-pub(crate) type OwnedRefused<'a> = (String, &'a [&'a str], &'a [&'a str], Value, &'a str);
-
 /// The expectation of one case.
 enum Expect<'a> {
     Output(Value),

@@ -1,0 +1,160 @@
+//! Differential fuzzing as implementers use it: each distinct disagreement reported once,
+//! unsupported inputs skipped one by one, `--skip` and expected failures naming features and
+//! policies, findings written as vectors with real ids and requirements.
+
+use std::time::Duration;
+
+use authbackup_conformance::difffuzz::{self, FuzzConfig};
+use authbackup_conformance::reference::Reference;
+use authbackup_conformance::{bad, model, Answer, Implementation};
+use serde_json::Value;
+
+fn config(profiles: &[&str], seconds: u64) -> FuzzConfig {
+    FuzzConfig {
+        seed: 7,
+        time: Duration::from_secs(seconds),
+        profiles: profiles.iter().map(|p| p.to_string()).collect(),
+        max_findings: 50,
+        ..Default::default()
+    }
+}
+
+/// The reference, changed by `f`.
+struct Variant<F: FnMut(&str, &Value, Answer) -> Answer>(F);
+
+impl<F: FnMut(&str, &Value, Answer) -> Answer> Implementation for Variant<F> {
+    fn call(&mut self, operation: &str, input: &Value) -> Answer {
+        let answer = Reference.call(operation, input);
+        (self.0)(operation, input, answer)
+    }
+
+    fn name(&self) -> String {
+        "variant".into()
+    }
+}
+
+/// Refuses secrets under 16 bytes, as RFC 4226 asks.
+fn strict(op: &str, input: &Value, answer: Answer) -> Answer {
+    let short = |v: &Value| {
+        v.get("secret")
+            .and_then(Value::as_str)
+            .is_some_and(|h| h.len() < 32)
+    };
+    match &answer {
+        _ if op != "secret.decode" && short(input) => Answer::Error("invalid_secret".into()),
+        Answer::Ok(v) if short(v) => Answer::Error("invalid_secret".into()),
+        _ => answer,
+    }
+}
+
+#[test]
+fn each_distinct_disagreement_is_reported_once() {
+    let mut sha1 = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "sha1-always")
+        .unwrap();
+    let r = difffuzz::fuzz(&mut sha1, &config(&["hotp", "totp"], 3));
+    assert!(!r.findings.is_empty());
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &r.findings {
+        assert!(
+            seen.insert((f.kind(), f.tags.clone())),
+            "{} reported twice",
+            f.kind()
+        );
+    }
+    assert!(
+        r.findings.iter().any(|f| f.repeats > 1),
+        "repeats are counted, not reported"
+    );
+}
+
+#[test]
+fn an_unsupported_input_skips_that_input_only() {
+    let mut no_t0 = Variant(|op: &str, input: &Value, answer| {
+        if model::features(op, input).contains(&"t0".to_string()) {
+            Answer::Unsupported
+        } else {
+            answer
+        }
+    });
+    let r = difffuzz::fuzz(&mut no_t0, &config(&["totp"], 2));
+    assert!(r.findings.is_empty());
+    assert!(
+        r.skipped.keys().all(|need| need.contains("t0")),
+        "{:?}",
+        r.skipped
+    );
+    let skipped: u64 = r.skipped.values().sum();
+    // The other inputs of the profile went on being fuzzed.
+    assert!(
+        skipped > 100 && r.iterations - skipped > 100,
+        "{skipped} of {}",
+        r.iterations
+    );
+}
+
+#[test]
+fn skip_and_expected_failures_name_policies() {
+    let mut refuses_short = Variant(strict);
+    let plain = difffuzz::fuzz(&mut refuses_short, &config(&["hotp", "totp", "uri"], 2));
+    assert!(!plain.findings.is_empty());
+    assert!(plain
+        .findings
+        .iter()
+        .all(|f| f.tags.contains(&"SecretLength".into())));
+    let skipping = FuzzConfig {
+        skip: vec!["SecretLength".into()],
+        ..config(&["hotp", "totp", "uri"], 2)
+    };
+    assert!(difffuzz::fuzz(&mut refuses_short, &skipping)
+        .findings
+        .is_empty());
+    let listing = FuzzConfig {
+        expected: [(
+            "SecretLength".to_string(),
+            "we require 128 bits".to_string(),
+        )]
+        .into(),
+        ..config(&["hotp", "totp", "uri"], 2)
+    };
+    let r = difffuzz::fuzz(&mut refuses_short, &listing);
+    assert!(r.findings.is_empty());
+    assert!(r
+        .listed
+        .iter()
+        .all(|(_, reason)| reason == "we require 128 bits"));
+    assert!(!r.listed.is_empty());
+}
+
+#[test]
+fn findings_become_vectors_with_real_ids_and_requirements() {
+    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let mut zeros = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "lost-leading-zeros")
+        .unwrap();
+    let r = difffuzz::fuzz(&mut zeros, &config(&["hotp", "totp"], 3));
+    let vectors = difffuzz::vectors(&r.findings, 7, &cases);
+    assert_eq!(vectors.len(), r.findings.len());
+    let mut ids = std::collections::BTreeSet::new();
+    for (f, v) in r.findings.iter().zip(&vectors) {
+        let case: model::TestCase = serde_json::from_value(v.clone()).unwrap();
+        let section = cases
+            .iter()
+            .find(|c| c.operation == f.operation)
+            .unwrap()
+            .section
+            .clone();
+        let last = cases
+            .iter()
+            .filter(|c| c.section == section)
+            .map(|c| c.case.tc_id)
+            .max()
+            .unwrap();
+        assert!(case.tc_id > last, "{} is not after {last}", case.tc_id);
+        assert!(ids.insert((section, case.tc_id)));
+        assert!(!case.requirements.is_empty());
+        assert!(case.requirements.iter().all(|r| r.starts_with("REQ-")));
+    }
+}

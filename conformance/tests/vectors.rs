@@ -1,0 +1,20 @@
+//! The reference against every vector, in process, stopping at the first failure: the test
+//! `cargo mutants` runs (`.cargo/mutants.toml`), so that a mutant of the reference counts as
+//! caught only when a vector catches it.
+
+use authbackup_conformance::reference::Reference;
+use authbackup_conformance::{model, runner, Implementation};
+
+#[test]
+fn the_reference_passes_every_vector() {
+    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    for case in &cases {
+        let answer = Reference.call(&case.operation, &model::expand(&case.case.input));
+        if let Err(d) = runner::judge(case, &answer) {
+            panic!(
+                "{} ({}): expected {}, got {}",
+                case.id, case.case.comment, d.expected, d.got
+            );
+        }
+    }
+}
