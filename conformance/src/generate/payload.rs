@@ -48,6 +48,20 @@ pub(crate) fn payload() -> VectorFile {
         "The backup payload (spec/payload.md, spec/data-model.md).",
         "Inputs are payload texts; valid ones expect the normalised form written out by hand (secrets as hex, absent members as null).",
     ]);
+    notes(&mut b);
+    valid(&mut b);
+    b.group("Refused", None);
+    refused_document(&mut b);
+    refused_ids(&mut b);
+    refused_placeholders(&mut b);
+    refused_accounts(&mut b);
+    refused_duplicates(&mut b);
+    limits(&mut b);
+    build(&mut b);
+    b.finish()
+}
+
+fn notes(b: &mut Builder) {
     b.note("Placeholder", "Data leak", "A placeholder carrying a secret or token would restore a credential that must never leave the device.", &["REQ-ACCOUNT-006", "REQ-PAYLOAD-013"]);
     b.note(
         "UnknownMember",
@@ -67,7 +81,10 @@ pub(crate) fn payload() -> VectorFile {
         "Counts and lengths beyond the limits.",
         &["REQ-PAYLOAD-006", "REQ-ACCOUNT-002", "REQ-ACCOUNT-003"],
     );
+}
 
+/// Valid payloads and their normal form.
+fn valid(b: &mut Builder) {
     b.group("Valid payloads", None);
     let all = json!([
         totp_account("t"),
@@ -103,18 +120,11 @@ pub(crate) fn payload() -> VectorFile {
     b.valid("null issuer and parameters on a placeholder count as absent", &["REQ-PAYLOAD-013"], &["Placeholder"],
         text(&doc(json!([{ "id": "w", "type": "work_school", "name": "w@example.com", "issuer": null, "digits": null }]))),
         normal(json!([normal_placeholder("w", "work_school")])));
+}
 
-    b.group("Refused", None);
-    let base = doc(json!([totp_account("t")]));
-    let acct = |f: &dyn Fn(&mut Value)| edit(&base, |v| f(&mut v["accounts"][0]));
-    let place = |extra: Value| {
-        let mut p = placeholder("w", "work_school");
-        for (k, val) in extra.as_object().unwrap() {
-            p[k] = val.clone();
-        }
-        doc(json!([p]))
-    };
-    let refused: Vec<Refused<'_>> = vec![
+/// Refused: the document and its members: syntax, unknown members, version, platform.
+fn refused_document(b: &mut Builder) {
+    let rows: Vec<Refused<'_>> = vec![
         (
             "not JSON",
             &["REQ-PAYLOAD-001"],
@@ -133,7 +143,7 @@ pub(crate) fn payload() -> VectorFile {
             "an unknown top-level member",
             &["REQ-PAYLOAD-001", "REQ-PAYLOAD-020"],
             &["UnknownMember"],
-            text(&edit(&base, |v| v["passwords"] = json!([]))),
+            text(&edit(&base(), |v| v["passwords"] = json!([]))),
             "malformed",
         ),
         (
@@ -154,14 +164,14 @@ pub(crate) fn payload() -> VectorFile {
             "a repeated member",
             &["REQ-PAYLOAD-001"],
             &[],
-            json!({ "payload": base.to_string().replacen("\"name\":\"alice\"", "\"name\":\"alice\",\"name\":\"bob\"", 1) }),
+            json!({ "payload": base().to_string().replacen("\"name\":\"alice\"", "\"name\":\"alice\",\"name\":\"bob\"", 1) }),
             "malformed",
         ),
         (
             "version 2",
             &["REQ-PAYLOAD-002"],
             &["Version"],
-            text(&edit(&base, |v| v["version"] = 2.into())),
+            text(&edit(&base(), |v| v["version"] = 2.into())),
             "unsupported_version",
         ),
         (
@@ -175,28 +185,35 @@ pub(crate) fn payload() -> VectorFile {
             "platform windows",
             &["REQ-PAYLOAD-003"],
             &[],
-            text(&edit(&base, |v| v["platform"] = "windows".into())),
+            text(&edit(&base(), |v| v["platform"] = "windows".into())),
             "invalid_parameter",
         ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// Refused: ids, the generation and account types out of their ranges.
+fn refused_ids(b: &mut Builder) {
+    let rows: Vec<Refused<'_>> = vec![
         (
             "empty backup id",
             &["REQ-PAYLOAD-004"],
             &[],
-            text(&edit(&base, |v| v["backup_id"] = "".into())),
+            text(&edit(&base(), |v| v["backup_id"] = "".into())),
             "invalid_parameter",
         ),
         (
             "65-byte backup id",
             &["REQ-PAYLOAD-004"],
             &["Limits"],
-            text(&edit(&base, |v| v["backup_id"] = "b".repeat(65).into())),
+            text(&edit(&base(), |v| v["backup_id"] = "b".repeat(65).into())),
             "too_large",
         ),
         (
             "generation 0",
             &["REQ-PAYLOAD-005"],
             &[],
-            text(&edit(&base, |v| v["generation"] = 0.into())),
+            text(&edit(&base(), |v| v["generation"] = 0.into())),
             "invalid_parameter",
         ),
         (
@@ -220,6 +237,13 @@ pub(crate) fn payload() -> VectorFile {
             text(&acct(&|a| a["type"] = "hotp".into())),
             "unsupported_account_type",
         ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// Refused: placeholders that carry what only code-bearing accounts may.
+fn refused_placeholders(b: &mut Builder) {
+    let rows: Vec<Refused<'_>> = vec![
         (
             "a placeholder with a secret",
             &["REQ-PAYLOAD-013", "REQ-ACCOUNT-006"],
@@ -271,11 +295,18 @@ pub(crate) fn payload() -> VectorFile {
             text(&place(json!({ "digits": 6 }))),
             "malformed",
         ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// Refused: code-bearing accounts that break a rule of their own.
+fn refused_accounts(b: &mut Builder) {
+    let rows: Vec<Refused<'_>> = vec![
         (
             "no period",
             &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
             &[],
-            text(&edit(&base, |v| {
+            text(&edit(&base(), |v| {
                 v["accounts"][0].as_object_mut().unwrap().remove("period");
             })),
             "malformed",
@@ -284,7 +315,7 @@ pub(crate) fn payload() -> VectorFile {
             "no secret",
             &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
             &[],
-            text(&edit(&base, |v| {
+            text(&edit(&base(), |v| {
                 v["accounts"][0].as_object_mut().unwrap().remove("secret");
             })),
             "invalid_secret",
@@ -359,6 +390,13 @@ pub(crate) fn payload() -> VectorFile {
             text(&acct(&|a| a["period"] = 0.into())),
             "invalid_parameter",
         ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// Refused: two accounts with one id, and which account decides.
+fn refused_duplicates(b: &mut Builder) {
+    let rows: Vec<Refused<'_>> = vec![
         (
             "two accounts with one id",
             &["REQ-PAYLOAD-017", "REQ-ACCOUNT-002"],
@@ -379,10 +417,11 @@ pub(crate) fn payload() -> VectorFile {
             "duplicate_account",
         ),
     ];
-    for (comment, reqs, flags, input, error) in refused {
-        b.invalid(comment, reqs, flags, input, error);
-    }
+    invalid_rows(b, rows);
+}
 
+/// The account-count limit.
+fn limits(b: &mut Builder) {
     b.group(
         "Size limits (the runner expands the $concat and $repeat directives)",
         None,
@@ -399,7 +438,10 @@ pub(crate) fn payload() -> VectorFile {
         ] } }),
         "too_large",
     );
+}
 
+/// `backup.build`: what a backup keeps of each account type.
+fn build(b: &mut Builder) {
     b.group(
         "Building a backup from a device's accounts: the per-type rules",
         Some("backup.build"),
@@ -430,5 +472,30 @@ pub(crate) fn payload() -> VectorFile {
     );
     b.invalid("two device accounts with one id", &["REQ-DEVICE-004"], &[],
         json!({ "device": [{ "id": "t", "type": "work_school", "name": "a" }, { "id": "t", "type": "work_school", "name": "b" }] }), "duplicate_account");
-    b.finish()
+}
+
+/// A payload of one totp account.
+fn base() -> Value {
+    doc(json!([totp_account("t")]))
+}
+
+/// The payload of one totp account, its account edited by `f`.
+fn acct(f: &dyn Fn(&mut Value)) -> Value {
+    edit(&base(), |v| f(&mut v["accounts"][0]))
+}
+
+/// The payload of one work_school placeholder with the members of `extra` added.
+fn place(extra: Value) -> Value {
+    let mut p = placeholder("w", "work_school");
+    for (k, val) in extra.as_object().unwrap() {
+        p[k] = val.clone();
+    }
+    doc(json!([p]))
+}
+
+/// Each row of a table, as an invalid case.
+fn invalid_rows(b: &mut Builder, rows: Vec<Refused<'_>>) {
+    for (comment, reqs, flags, input, error) in rows {
+        b.invalid(comment, reqs, flags, input, error);
+    }
 }
