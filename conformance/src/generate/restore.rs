@@ -78,6 +78,17 @@ pub(crate) fn restore() -> VectorFile {
         "Restore (spec/restore.md): the platform lock, matching, the three policies, outcomes and states.",
         "Each scenario's outcomes and states are written out by hand; the full answer (including the device after restore) is the reference's, written only when it agrees with them.",
     ]);
+    notes(&mut b);
+    platform_lock(&mut b);
+    let second_device = outcomes(&mut b);
+    restoring_twice(&mut b, second_device);
+    applying(&mut b);
+    verifying(&mut b);
+    refused_inputs(&mut b);
+    b.finish()
+}
+
+fn notes(b: &mut Builder) {
     b.note(
         "PlatformLock",
         "Security",
@@ -103,25 +114,37 @@ pub(crate) fn restore() -> VectorFile {
         "Matching by identical secret, id, and normalised type, issuer and name.",
         &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-012"],
     );
+}
 
-    let hand_added = json!([code(
+/// A device with one account added by hand, matching the backup's bank account by name.
+fn hand_added() -> Value {
+    json!([code(
         "hand-1",
         "totp",
         "example bank",
         "ALICE",
         "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
-    )]);
-    let fresh: [(&str, &str, &str); 5] = [
-        ("gh", "added", "ready"),
-        ("bank", "added", "ready"),
-        ("ms", "added", "ready"),
-        ("pw", "added", "action_required"),
-        ("work", "added", "action_required"),
-    ];
-    let with_bank = |bank: (&'static str, &'static str, &'static str)| {
-        [fresh[0], bank, fresh[2], fresh[3], fresh[4]]
-    };
+    )])
+}
 
+/// The outcomes of restoring the backup onto an empty device.
+const FRESH: [(&str, &str, &str); 5] = [
+    ("gh", "added", "ready"),
+    ("bank", "added", "ready"),
+    ("ms", "added", "ready"),
+    ("pw", "added", "action_required"),
+    ("work", "added", "action_required"),
+];
+
+/// [`FRESH`] with the bank account's outcome replaced.
+fn with_bank(
+    bank: (&'static str, &'static str, &'static str),
+) -> [(&'static str, &'static str, &'static str); 5] {
+    [FRESH[0], bank, FRESH[2], FRESH[3], FRESH[4]]
+}
+
+/// The platform lock: a backup restores only on its platform.
+fn platform_lock(b: &mut Builder) {
     b.group("The platform lock", None);
     b.invalid(
         "an ios backup on android",
@@ -134,29 +157,32 @@ pub(crate) fn restore() -> VectorFile {
         "an ios backup on android, device holding accounts",
         &["REQ-RESTORE-001", "REQ-RESTORE-041"],
         &["PlatformLock"],
-        input(hand_added.clone(), "android", "prefer-backup"),
+        input(hand_added(), "android", "prefer-backup"),
         "platform_mismatch",
     );
+}
 
+/// Outcomes under each policy; returns the device after the keep-both restore.
+fn outcomes(b: &mut Builder) -> Value {
     b.group("Outcomes", None);
     let scenarios: Vec<Scenario<'_>> = vec![
         ("an empty device: code-bearing accounts ready, placeholders action_required", &["REQ-RESTORE-020", "REQ-RESTORE-026", "REQ-RESTORE-031", "REQ-RESTORE-050", "REQ-RESTORE-002"], &["Placeholder"],
-            input(json!([]), "ios", "keep-both"), fresh.to_vec()),
+            input(json!([]), "ios", "keep-both"), FRESH.to_vec()),
         ("keep-both: a hand-added account matching by name is kept, the backup's added beside it", &["REQ-RESTORE-023", "REQ-RESTORE-027", "REQ-RESTORE-012", "REQ-RESTORE-024"], &["Overwrite", "Matching"],
-            input(hand_added.clone(), "ios", "keep-both"), with_bank(("bank", "kept_both", "ready")).to_vec()),
+            input(hand_added(), "ios", "keep-both"), with_bank(("bank", "kept_both", "ready")).to_vec()),
         ("prefer-backup: the hand-added account is replaced and named", &["REQ-RESTORE-023", "REQ-RESTORE-031"], &["Overwrite"],
-            input(hand_added.clone(), "ios", "prefer-backup"), with_bank(("bank", "replaced", "ready")).to_vec()),
+            input(hand_added(), "ios", "prefer-backup"), with_bank(("bank", "replaced", "ready")).to_vec()),
         ("prefer-device: the hand-added account stays, the backup's is not restored", &["REQ-RESTORE-023"], &["Overwrite"],
-            input(hand_added.clone(), "ios", "prefer-device"), with_bank(("bank", "device_kept", "ready")).to_vec()),
+            input(hand_added(), "ios", "prefer-device"), with_bank(("bank", "device_kept", "ready")).to_vec()),
         ("the same secret under another name is already present", &["REQ-RESTORE-010", "REQ-RESTORE-011", "REQ-RESTORE-021"], &["Matching"],
             input(json!([code("x", "totp", "GH", "renamed", A)]), "ios", "prefer-backup"),
-            vec![("gh", "already_present", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]),
+            vec![("gh", "already_present", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]),
         ("a placeholder never replaces a signed-in work account", &["REQ-RESTORE-022"], &["Placeholder"],
             input(json!([{ "id": "work", "type": "work_school", "name": "alice@contoso.com", "token": "signed-in" }]), "ios", "prefer-backup"),
-            vec![fresh[0], fresh[1], fresh[2], fresh[3], ("work", "already_present", "ready")]),
+            vec![FRESH[0], FRESH[1], FRESH[2], FRESH[3], ("work", "already_present", "ready")]),
         ("a device id reused for another account: the restored one gets a derived id", &["REQ-RESTORE-025", "REQ-RESTORE-011"], &["Matching"],
             input(json!([code("gh", "totp", "Other", "bob", C)]), "ios", "keep-both"),
-            vec![("gh", "kept_both", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]),
+            vec![("gh", "kept_both", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]),
     ];
     let mut second_device = Value::Null;
     for (comment, reqs, flags, inp, expect) in scenarios {
@@ -166,7 +192,11 @@ pub(crate) fn restore() -> VectorFile {
         }
         b.valid(comment, reqs, flags, inp, out);
     }
+    second_device
+}
 
+/// Restoring twice changes nothing the second time.
+fn restoring_twice(b: &mut Builder, second_device: Value) {
     b.group("Restoring twice", None);
     // The device after the keep-both restore above, written back in device-file form.
     let secrets = [
@@ -216,20 +246,23 @@ pub(crate) fn restore() -> VectorFile {
         let out = answer(&inp, &expect);
         b.valid(&format!("the device after a keep-both restore, restored again under {policy}: nothing changes"), &["REQ-RESTORE-030", "REQ-RESTORE-021", "REQ-RESTORE-022"], &["Idempotent"], inp, out);
     }
+}
 
+/// Applying a plan: all or nothing, only to the device it was made for.
+fn applying(b: &mut Builder) {
     b.group(
         "Applying a plan: all or nothing, and only to the device it was made for",
         Some("restore.apply"),
     );
-    let apply = |now: Value| json!({ "device": hand_added.clone(), "device_now": now, "backup": backup("ios"), "platform": "ios", "policy": "keep-both" });
+    let apply = |now: Value| json!({ "device": hand_added(), "device_now": now, "backup": backup("ios"), "platform": "ios", "policy": "keep-both" });
     b.valid(
         "the device is unchanged since planning: the whole plan is applied",
         &["REQ-RESTORE-040"],
         &[],
-        apply(hand_added.clone()),
+        apply(hand_added()),
         json!({ "device": ["hand-1", "gh", "bank", "ms", "pw", "work"] }),
     );
-    let mut changed = hand_added.clone();
+    let mut changed = hand_added();
     changed[0]["name"] = "ALICE 2".into();
     b.invalid(
         "the device changed since planning: nothing is applied",
@@ -238,7 +271,10 @@ pub(crate) fn restore() -> VectorFile {
         apply(changed),
         "precondition_failed",
     );
+}
 
+/// Before wiping the old phone: is every account in the backup?
+fn verifying(b: &mut Builder) {
     b.group(
         "Verifying a backup before wiping the device",
         Some("backup.verify"),
@@ -305,7 +341,10 @@ pub(crate) fn restore() -> VectorFile {
         verify(retyped),
         json!({ "safe_to_wipe": false, "accounts": coverage(&expect) }),
     );
+}
 
+/// Refused inputs.
+fn refused_inputs(b: &mut Builder) {
     b.group("Refused inputs", None);
     b.invalid(
         "an unknown policy",
@@ -373,6 +412,5 @@ pub(crate) fn restore() -> VectorFile {
     b.valid("device defaults: no algorithm, digits, period or state", &["REQ-DEVICE-002"], &[],
         input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
         answer(&input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
-            &[("gh", "already_present", "ready"), fresh[1], fresh[2], fresh[3], fresh[4]]));
-    b.finish()
+            &[("gh", "already_present", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]));
 }
