@@ -86,6 +86,19 @@ pub(crate) fn lifecycle() -> VectorFile {
         "The backup lifecycle (spec/lifecycle.md) as event sequences. With auto_done (the default) every effect is reported done as soon as it is emitted, as a well-behaved executor does.",
         "Each sequence's per-event results (effect kinds or error code and precondition) and final generation are written out by hand; the full answer is the reference's, written only when it agrees.",
     ]);
+    notes(&mut b);
+    b.group("Event sequences", None);
+    for (comment, reqs, flags, input, expect, generation) in
+        [enabling(), preconditions(), changes(), migration()].concat()
+    {
+        let out = check(&input, &expect, generation);
+        b.valid(comment, reqs, flags, input, out);
+    }
+    pending(&mut b);
+    b.finish()
+}
+
+fn notes(b: &mut Builder) {
     b.note(
         "Precondition",
         "Usability",
@@ -105,9 +118,16 @@ pub(crate) fn lifecycle() -> VectorFile {
         "A refused event changes nothing.",
         &["REQ-LIFECYCLE-001"],
     );
+}
 
-    let seq = |events: Vec<Value>| json!({ "events": events });
-    let cases: Vec<Sequence<'_>> = vec![
+/// A `lifecycle.run` input of `events`.
+fn seq(events: Vec<Value>) -> Value {
+    json!({ "events": events })
+}
+
+/// Turning backup on.
+fn enabling() -> Vec<Sequence<'static>> {
+    vec![
         (
             "enable on ios writes generation 1",
             &["REQ-LIFECYCLE-020", "REQ-LIFECYCLE-016"],
@@ -135,6 +155,12 @@ pub(crate) fn lifecycle() -> VectorFile {
             vec!["write_backup"],
             Some(1),
         ),
+    ]
+}
+
+/// The preconditions that refuse turning backup on, each an explicit error.
+fn preconditions() -> Vec<Sequence<'static>> {
+    vec![
         (
             "not signed in",
             &["REQ-LIFECYCLE-010", "REQ-LIFECYCLE-001"],
@@ -233,6 +259,12 @@ pub(crate) fn lifecycle() -> VectorFile {
             vec!["error:precondition_failed:os_version"],
             None,
         ),
+    ]
+}
+
+/// Account changes, disabling, changing the recovery account.
+fn changes() -> Vec<Sequence<'static>> {
+    vec![
         (
             "every account change writes a generation",
             &["REQ-LIFECYCLE-023"],
@@ -309,6 +341,12 @@ pub(crate) fn lifecycle() -> VectorFile {
             vec!["write_backup", "error:invalid_parameter"],
             Some(1),
         ),
+    ]
+}
+
+/// The key-provider migration.
+fn migration() -> Vec<Sequence<'static>> {
+    vec![
         (
             "key migration: add the keychain, then remove the recovery key",
             &["REQ-LIFECYCLE-030", "REQ-LIFECYCLE-031"],
@@ -345,13 +383,11 @@ pub(crate) fn lifecycle() -> VectorFile {
             vec!["write_backup", "error:invalid_parameter"],
             Some(1),
         ),
-    ];
-    b.group("Event sequences", None);
-    for (comment, reqs, flags, input, expect, generation) in cases {
-        let out = check(&input, &expect, generation);
-        b.valid(comment, reqs, flags, input, out);
-    }
+    ]
+}
 
+/// Effects left pending, then resumed.
+fn pending(b: &mut Builder) {
     b.group("Effects left pending, then resumed", None);
     let pending = json!({ "auto_done": false, "events": [enable(ios(), "b1"), ev("start_key_migration"), ev("resume")] });
     let out = check(
@@ -387,5 +423,4 @@ pub(crate) fn lifecycle() -> VectorFile {
         after_new_generation,
         out,
     );
-    b.finish()
 }

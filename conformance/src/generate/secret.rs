@@ -114,21 +114,15 @@ fn typed(b: &mut Builder, rng: &mut Rng) {
 
 fn refused(b: &mut Builder, rng: &mut Rng) {
     b.group("Refused", None);
+    refused_texts(b, rng);
+    refused_lengths(b, rng);
+}
+
+/// Characters, padding and unused bits.
+fn refused_texts(b: &mut Builder, rng: &mut Rng) {
     let s32 = BASE32.encode(&rng.bytes(20));
     let s11 = BASE32.encode(&rng.bytes(16)); // 26 symbols + 6 '='
-    let cases: Vec<(&str, String, &[&str], &[&str])> = vec![
-        (
-            "empty",
-            String::new(),
-            &["REQ-SECRET-003"],
-            &["SecretLength"],
-        ),
-        (
-            "only spaces",
-            "    ".into(),
-            &["REQ-SECRET-003"],
-            &["SecretLength", "Typed"],
-        ),
+    let cases: Vec<Row> = vec![
         (
             "contains 1",
             format!("{}1", &s32[..31]),
@@ -213,6 +207,25 @@ fn refused(b: &mut Builder, rng: &mut Rng) {
             &["REQ-SECRET-005"],
             &["TrailingBits"],
         ),
+    ];
+    invalid_rows(b, cases);
+}
+
+/// Lengths: nothing, or bytes outside 10 to 128.
+fn refused_lengths(b: &mut Builder, rng: &mut Rng) {
+    let cases: Vec<Row> = vec![
+        (
+            "empty",
+            String::new(),
+            &["REQ-SECRET-003"],
+            &["SecretLength"],
+        ),
+        (
+            "only spaces",
+            "    ".into(),
+            &["REQ-SECRET-003"],
+            &["SecretLength", "Typed"],
+        ),
         (
             "9 bytes",
             BASE32.encode(&rng.bytes(9)),
@@ -226,7 +239,19 @@ fn refused(b: &mut Builder, rng: &mut Rng) {
             &["SecretLength"],
         ),
     ];
-    for (comment, text, reqs, flags) in cases {
+    invalid_rows(b, cases);
+}
+
+/// A refused text: comment, text, requirements, flags.
+type Row = (
+    &'static str,
+    String,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+fn invalid_rows(b: &mut Builder, rows: Vec<Row>) {
+    for (comment, text, reqs, flags) in rows {
         b.invalid(
             comment,
             reqs,

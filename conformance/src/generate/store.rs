@@ -33,6 +33,19 @@ pub(crate) fn store() -> VectorFile {
         "Local storage (spec/lifecycle.md, section 6). store.write cases are judged by the runner's crash model (spec/adapter-protocol.md): the implementation reports the file operations of a write, and the runner crashes a pessimistic POSIX file system after each of them.",
         "store.newest_good expectations are written out by hand; the containers are sealed with a fixed key and seed (conformance/src/generate/container.rs), each with its own generation in the header.",
     ]);
+    notes(&mut b);
+    let mut rng = Rng::new(0xABF0_0570);
+    let key = rng.bytes(32);
+    let sealed: Vec<String> = (0..=10)
+        .map(|g| generation_sealed(&mut rng, &key, g))
+        .collect();
+
+    atomic_writes(&mut b, &sealed);
+    newest_good(&mut b, &sealed);
+    b.finish()
+}
+
+fn notes(b: &mut Builder) {
     b.note(
         "CrashConsistency",
         "Data loss",
@@ -57,13 +70,10 @@ pub(crate) fn store() -> VectorFile {
         "Without the key a reader cannot see a changed ciphertext or tag: such a generation passes the keyless checks and is offered; opening it then fails with decryption_failed.",
         &["REQ-STORE-005", "REQ-CONTAINER-031"],
     );
+}
 
-    let mut rng = Rng::new(0xABF0_0570);
-    let key = rng.bytes(32);
-    let sealed: Vec<String> = (0..=10)
-        .map(|g| generation_sealed(&mut rng, &key, g))
-        .collect();
-
+/// Atomic writes of each kind of file (`store.write`), judged by the crash model.
+fn atomic_writes(b: &mut Builder, sealed: &[String]) {
     b.group(
         "Atomic writes: the reported file operations, crashed after each",
         None,
@@ -123,7 +133,10 @@ pub(crate) fn store() -> VectorFile {
         json!({}),
     );
     b.checked_by("crash_safe");
+}
 
+/// The newest good generation (`store.newest_good`); `sealed[g]` is generation g.
+fn newest_good(b: &mut Builder, sealed: &[String]) {
     b.group(
         "The newest good generation, with every newer damaged one skipped",
         Some("store.newest_good"),
@@ -206,5 +219,4 @@ pub(crate) fn store() -> VectorFile {
         files(&[(2, &sealed[2]), (3, &tampered)]),
         offered(Some(3), &[]),
     );
-    b.finish()
 }
