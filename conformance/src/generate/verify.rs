@@ -28,7 +28,8 @@ fn notes(b: &mut Builder) {
     b.note("WindowZero", "Verification", "A window of 0 accepts the current step only: a verifier that takes 0 as \"use the default window\" accepts neighbours.", &["REQ-VERIFY-001"]);
     b.policy("WindowLimit", "Format policy: window limit", "Windows wider than 10 steps are refused with invalid_parameter (REQ-VERIFY-001); the RFCs set no limit.", &["REQ-VERIFY-001"]);
     b.policy("StepOrder", "Format policy: reported step", "Two steps of the window share the candidate's code: the reported step is the first in the order current, one before, one after, two before, ... (REQ-VERIFY-004). A verifier that walks from the lowest step reports another one; the RFCs say nothing of it.", &["REQ-VERIFY-004"]);
-    b.note("CandidateShape", "Input validation", "A candidate that is not exactly d ASCII digits matches nothing and is not an error: comparing as integers accepts signs, spaces, underscores, other digit scripts and missing leading zeros; slicing bytes crashes on non-ASCII text.", &["REQ-VERIFY-002"]);
+    b.note("CandidateShape", "Input validation", "A candidate that is not a string of d decimal digits (a sign, a letter, an underscore, another length, nothing) matches nothing and is not an error: comparing as integers accepts signs, underscores and missing leading zeros; slicing bytes crashes on non-ASCII text.", &["REQ-VERIFY-002"]);
+    b.policy("CandidateText", "Format policy: candidates", "A candidate with white space or digits of another script matches nothing (REQ-VERIFY-002). Libraries that trim spaces or apply Unicode normalisation (NFKC turns full-width digits into ASCII) accept what the user meant; the RFCs do not say how a candidate is read, but such a verifier must not crash.", &["REQ-VERIFY-002"]);
     b.note("Digits", "Verification", "Verification at 6, 7 and 8 digits: a verifier that compares codes of another length, or values before the reduction modulo 10^d, matches nothing.", &["REQ-VERIFY-001", "REQ-HOTP-004"]);
 }
 
@@ -149,33 +150,45 @@ fn shapes(b: &mut Builder) {
         v.input("07081804"),
         json!({ "step": step }),
     );
-    let shapes: [(&str, &str); 20] = [
-        ("7081804", "7 digits: the leading zero left out"),
-        ("007081804", "9 digits: an extra leading zero"),
-        ("+7081804", "a plus sign"),
-        ("-7081804", "a minus sign"),
-        (" 7081804", "a leading space"),
-        ("7081804 ", "a trailing space"),
-        (" 07081804", "the code after a space"),
-        ("07081804\n", "the code and a line break"),
-        ("\t7081804", "a tab"),
-        ("7081804a", "a trailing letter"),
-        ("070818O4", "the letter O for a zero"),
-        ("7_081804", "an underscore between digits"),
-        ("0708 1804", "a space in the middle"),
-        ("０７０８１８０４", "full-width digits"),
-        ("0708180４", "a full-width digit at the end"),
-        ("٠٧٠٨١٨٠٤", "Arabic-Indic digits"),
-        ("7081804é", "a non-ASCII letter"),
-        ("070818\u{0}4", "a NUL character"),
-        ("", "empty"),
-        ("0.7081804e7", "a number in exponent form"),
+    let shapes: [(&str, &str, &str); 20] = [
+        (
+            "7081804",
+            "7 digits: the leading zero left out",
+            "CandidateShape",
+        ),
+        (
+            "007081804",
+            "9 digits: an extra leading zero",
+            "CandidateShape",
+        ),
+        ("+7081804", "a plus sign", "CandidateShape"),
+        ("-7081804", "a minus sign", "CandidateShape"),
+        ("7081804a", "a trailing letter", "CandidateShape"),
+        ("070818O4", "the letter O for a zero", "CandidateShape"),
+        ("7_081804", "an underscore between digits", "CandidateShape"),
+        ("7081804é", "a non-ASCII letter", "CandidateShape"),
+        ("070818\u{0}4", "a NUL character", "CandidateShape"),
+        ("", "empty", "CandidateShape"),
+        ("0.7081804e7", "a number in exponent form", "CandidateShape"),
+        (" 7081804", "a leading space", "CandidateText"),
+        ("7081804 ", "a trailing space", "CandidateText"),
+        (" 07081804", "the code after a space", "CandidateText"),
+        ("07081804\n", "the code and a line break", "CandidateText"),
+        ("\t7081804", "a tab", "CandidateText"),
+        ("0708 1804", "a space in the middle", "CandidateText"),
+        ("０７０８１８０４", "full-width digits", "CandidateText"),
+        (
+            "0708180４",
+            "a full-width digit at the end",
+            "CandidateText",
+        ),
+        ("٠٧٠٨١٨٠٤", "Arabic-Indic digits", "CandidateText"),
     ];
-    for (candidate, comment) in shapes {
+    for (candidate, comment, flag) in shapes {
         b.valid(
             &format!("{comment}: {candidate:?} matches nothing"),
             &["REQ-VERIFY-002"],
-            &["CandidateShape"],
+            &[flag],
             v.input(candidate),
             json!({ "step": null }),
         );
