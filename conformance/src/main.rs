@@ -297,14 +297,18 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::List { vectors } => {
             let files = model::load(&vectors.unwrap_or_else(model::default_dir))?;
             for f in &files {
-                let ops: std::collections::BTreeSet<String> = model::cases(std::slice::from_ref(f))
-                    .into_iter()
-                    .map(|c| c.operation)
-                    .collect();
+                let cases = model::cases(std::slice::from_ref(f));
+                let ops: std::collections::BTreeSet<&str> =
+                    cases.iter().map(|c| c.operation.as_str()).collect();
+                let rfc = cases
+                    .iter()
+                    .filter(|c| c.case.level == model::Level::Rfc)
+                    .count();
                 println!(
-                    "{:<10} {:>4} cases  {}",
+                    "{:<10} {:>4} cases ({rfc:>3} rfc, {:>3} policy)  {}",
                     f.section,
                     f.number_of_tests,
+                    cases.len() - rfc,
                     ops.into_iter().collect::<Vec<_>>().join(", ")
                 );
             }

@@ -91,13 +91,8 @@ impl Digits {
         self.0
     }
 
-    /// 10 to the power of the digit count: codes are the truncated value modulo this.
-    pub const fn modulus(self) -> u32 {
-        10u32.pow(self.0 as u32)
-    }
-
-    /// `value` modulo [`Digits::modulus`], with a constant divisor per digit count (a
-    /// multiplication rather than a division).
+    /// `value` modulo 10 to the power of the digit count, with a constant divisor per digit
+    /// count (a multiplication rather than a division).
     #[inline]
     pub(crate) const fn reduce(self, value: u32) -> u32 {
         match self.0 {
