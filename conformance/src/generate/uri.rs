@@ -109,6 +109,7 @@ fn notes(b: &mut Builder) {
         &["REQ-URI-001"],
     );
     b.note("Emission", "Writing", "The written URI is a valid RFC 3986 URI that reads back to the same account (type, issuer, name, secret, algorithm, digits, period or counter); the runner parses it (check uri_faithful).", &["REQ-URI-034", "RFC 3986 section 3"]);
+    b.policy("ColonInName", "Format policy: names", "The Key URI format allows no colon in an account name; this format writes one after the issuer or an empty prefix, so that it reads back (REQ-URI-031).", &["REQ-URI-031"]);
     b.policy("CanonicalEmission", "Format policy: canonical form", "The exact text of REQ-URI-030 to REQ-URI-032: parameter order, every parameter explicit, %20 for spaces, upper-case hex, unpadded secret.", &["REQ-URI-030", "REQ-URI-031", "REQ-URI-032"]);
 }
 
@@ -264,6 +265,7 @@ fn parameters(b: &mut Builder) {
         ("hotp with its counter", &["REQ-URI-026"], &[], "hotp/alice?secret={S}&counter=42", hotp(None, "alice", 42)),
         ("hotp ignores period", &["REQ-URI-013", "REQ-URI-026"], &["Ignored"], "hotp/alice?secret={S}&counter=42&period=oops", hotp(None, "alice", 42)),
         ("hotp counter 2^64 - 1", &["REQ-URI-026"], &["LargeCounter"], "hotp/alice?secret={S}&counter=18446744073709551615", hotp(None, "alice", u64::MAX)),
+        ("period 2^64 - 1", &["REQ-URI-025"], &["Numbers"], "totp/alice?secret={S}&period=18446744073709551615", with(defaults.clone(), "period", json!(u64::MAX))),
         ("totp ignores counter", &["REQ-URI-013"], &["Ignored"], "totp/alice?secret={S}&counter=x", defaults.clone()),
         ("the scheme in upper case (RFC 3986: schemes are case-insensitive)", &["REQ-URI-003"], &["Syntax"], "OTPAUTH://totp/alice?secret={S}", defaults.clone()),
         ("the type in upper case", &["REQ-URI-006"], &["Type"], "otpauth://TOTP/alice?secret={S}", defaults.clone()),
@@ -589,21 +591,27 @@ fn written() -> Vec<Written> {
         ("UTF-8 and unreserved characters", &["REQ-URI-032"], true, totp(None, "é-_.~"), format!("totp/%C3%A9-_.~?secret={S}&algorithm=SHA1&digits=6&period=30")),
         ("7 digits and a 60-second period", &["REQ-URI-030"], true, with(with(totp(Some("Example"), "alice"), "digits", json!(7)), "period", json!(60)), format!("totp/Example:alice?secret={S}&issuer=Example&algorithm=SHA1&digits=7&period=60")),
         ("a name of 256 bytes", &["REQ-URI-033"], true, totp(None, &long), format!("totp/{long}?secret={S}&algorithm=SHA1&digits=6&period=30")),
+        ("an issuer of 256 bytes", &["REQ-URI-033"], true, totp(Some(&long), "alice"), format!("totp/{long}:alice?secret={S}&issuer={long}&algorithm=SHA1&digits=6&period=30")),
     ]
 }
 
-/// The accounts the Key URI format can carry, written as any faithful RFC 3986 URI (level
-/// rfc); then every account, written as the canonical text.
+/// Every account written as any faithful RFC 3986 URI (level rfc for the accounts the Key URI
+/// format can carry); then every account written as the canonical text.
 fn emission(b: &mut Builder) {
     b.group(
         "Writing: any faithful URI (parsed by the runner as RFC 3986 and read back)",
         Some("uri.emit"),
     );
-    for (comment, reqs, _, account, canonical) in written().into_iter().filter(|w| w.2) {
+    for (comment, reqs, carried, account, canonical) in written() {
+        let flags: &[&str] = if carried {
+            &["Emission"]
+        } else {
+            &["Emission", "ColonInName"]
+        };
         b.valid(
             comment,
             &[reqs, &["REQ-URI-034"]].concat(),
-            &["Emission"],
+            flags,
             json!({ "account": account }),
             json!({ "uri": format!("otpauth://{canonical}") }),
         );
