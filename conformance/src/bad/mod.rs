@@ -179,6 +179,7 @@ fn otp_mutants() -> Vec<Mutant> {
         bad("accepts-short-secrets", "generates and verifies codes with empty and 9-byte secrets", otp::accepts_short_secrets),
         bad("emits-raw-label", "writes the Key URI label without percent-encoding it", otp::emits_raw_label),
         bad("uri-limit-off-by-one", "refuses a Key URI of exactly 4096 bytes", otp::uri_limit_off_by_one),
+        bad("lenient-percent-decoding", "keeps a % that starts no valid escape as text", otp::lenient_percent_decoding),
     ]
 }
 

@@ -220,3 +220,22 @@ pub(super) fn uri_limit_off_by_one(op: &str, input: &Value) -> Answer {
         _ => reference(op, input),
     }
 }
+
+/// Keeps a `%` that starts no valid escape as text, as lenient URL decoders do.
+pub(super) fn lenient_percent_decoding(op: &str, input: &Value) -> Answer {
+    let Some(uri) = input["uri"].as_str().filter(|_| op == "uri.parse") else {
+        return reference(op, input);
+    };
+    let bytes = uri.as_bytes();
+    let mut kept = String::with_capacity(uri.len());
+    for (i, ch) in uri.char_indices() {
+        let escape = bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        match ch {
+            '%' if !escape => kept.push_str("%25"),
+            _ => kept.push(ch),
+        }
+    }
+    reference(op, &json!({ "uri": kept }))
+}

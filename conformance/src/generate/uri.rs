@@ -332,7 +332,7 @@ fn push(
     }
 }
 
-const REFUSED: [(&str, Ids, Ids, &str, &str); 26] = [
+const REFUSED: [(&str, Ids, Ids, &str, &str); 31] = [
     (
         "another scheme",
         &["REQ-URI-003"],
@@ -380,6 +380,41 @@ const REFUSED: [(&str, Ids, Ids, &str, &str); 26] = [
         &["REQ-URI-011"],
         &["Repeated"],
         "otpauth://totp/alice?secret={S}&counter=1&counter=2",
+        "malformed",
+    ),
+    (
+        "repeated issuer",
+        &["REQ-URI-011"],
+        &["Repeated"],
+        "otpauth://totp/alice?secret={S}&issuer=A&issuer=B",
+        "malformed",
+    ),
+    (
+        "repeated algorithm",
+        &["REQ-URI-011"],
+        &["Repeated"],
+        "otpauth://totp/alice?secret={S}&algorithm=SHA1&algorithm=SHA256",
+        "malformed",
+    ),
+    (
+        "repeated period",
+        &["REQ-URI-011"],
+        &["Repeated"],
+        "otpauth://totp/alice?secret={S}&period=30&period=60",
+        "malformed",
+    ),
+    (
+        "an escape cut short at the end",
+        &["REQ-URI-012"],
+        &["StrictEncoding"],
+        "otpauth://totp/alice?secret={S}&issuer=A%4",
+        "malformed",
+    ),
+    (
+        "an escape whose first digit is not hexadecimal",
+        &["REQ-URI-012"],
+        &["StrictEncoding"],
+        "otpauth://totp/alice?secret={S}&issuer=A%G1",
         "malformed",
     ),
     (
