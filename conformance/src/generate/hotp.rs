@@ -39,7 +39,7 @@ fn notes(b: &mut Builder) {
     );
     b.note("LargeCounter", "Integer overflow", "Counters past 2^32: implementations that keep the counter in 32 bits give the code of a wrapped counter.", &["REQ-HOTP-005", "RFC 4226 section 5.1 (8-byte counter)"]);
     b.note("FloatCounter", "Integer precision", "Counters above 2^53 that a 64-bit float cannot hold: implementations that keep the counter in a floating-point number give the code of a rounded counter.", &["REQ-HOTP-005", "RFC 4226 section 5.1 (8-byte counter)"]);
-    b.note("LongKey", "Edge case", "Keys longer than the hash's block must be hashed first (RFC 2104); keys of exactly the block size must not.", &["REQ-HOTP-001"]);
+    b.note("LongKey", "Edge case", "Keys longer than the hash's block must be hashed first (RFC 2104), their own padding included; keys of exactly the block size must not.", &["REQ-HOTP-001"]);
     b.note("LeadingZero", "Formatting", "Codes whose truncated value has fewer digits than asked: returning an integer or not left-padding loses the zeros.", &["REQ-HOTP-004"]);
     b.note("Truncation", "Wrong algorithm", "The truncation offset is the low nibble of the last MAC byte, for SHA-256 and SHA-512 too.", &["REQ-HOTP-003"]);
 }
@@ -107,7 +107,9 @@ fn counters(b: &mut Builder) {
     }
 }
 
-/// Key lengths around the block size; 10 bytes is this format's lower bound.
+/// Key lengths around the block size, and long keys whose last block does or does not leave
+/// room for the length field (SHA-1 and SHA-256: 55 or 56 bytes past a block); 10 bytes is
+/// this format's lower bound.
 fn keys(b: &mut Builder) {
     b.group(
         "Key lengths around the block size (64 bytes for SHA-1/SHA-256, 128 for SHA-512)",
@@ -115,7 +117,7 @@ fn keys(b: &mut Builder) {
     );
     let mut rng = Rng::new(0xABF0_0001);
     for alg in ALGORITHMS {
-        for len in [10usize, 16, 20, 63, 64, 65, 127, 128] {
+        for len in [10usize, 16, 20, 63, 64, 65, 100, 119, 120, 127, 128] {
             let key = rng.bytes(len);
             let flags: &[&str] = if len < 16 {
                 &["LongKey", "SecretLength"]
