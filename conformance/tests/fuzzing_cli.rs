@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use authbackup_conformance::difffuzz::{self, FuzzConfig};
-use authbackup_conformance::reference::Reference;
-use authbackup_conformance::{bad, model, Answer, Implementation};
+use authbackup_conformance::{bad, model, Answer};
+use common::Variant;
+
+mod common;
 use serde_json::Value;
 
 fn config(profiles: &[&str], seconds: u64) -> FuzzConfig {
@@ -16,20 +18,6 @@ fn config(profiles: &[&str], seconds: u64) -> FuzzConfig {
         profiles: profiles.iter().map(|p| p.to_string()).collect(),
         max_findings: 50,
         ..Default::default()
-    }
-}
-
-/// The reference, changed by `f`.
-struct Variant<F: FnMut(&str, &Value, Answer) -> Answer>(F);
-
-impl<F: FnMut(&str, &Value, Answer) -> Answer> Implementation for Variant<F> {
-    fn call(&mut self, operation: &str, input: &Value) -> Answer {
-        let answer = Reference.call(operation, input);
-        (self.0)(operation, input, answer)
-    }
-
-    fn name(&self) -> String {
-        "variant".into()
     }
 }
 

@@ -3,14 +3,12 @@
 //! it differs on; a library without an optional feature loses only the cases that need it.
 
 use authbackup_conformance::model::{self, Level};
-use authbackup_conformance::reference::Reference;
 use authbackup_conformance::runner::{self, Status};
-use authbackup_conformance::{report, Answer, Implementation};
-use serde_json::{json, Value};
+use authbackup_conformance::{report, Answer};
+use common::{cases, run_with as run, Variant};
 
-fn cases() -> Vec<model::Case> {
-    model::cases(&model::load(&model::default_dir()).unwrap())
-}
+mod common;
+use serde_json::{json, Value};
 
 fn otp_only(levels: &[Level]) -> runner::Selection {
     runner::Selection {
@@ -18,33 +16,6 @@ fn otp_only(levels: &[Level]) -> runner::Selection {
         levels: levels.to_vec(),
         ..Default::default()
     }
-}
-
-/// The reference, changed by `f` (which sees the operation, input and reference answer).
-struct Variant<F: FnMut(&str, &Value, Answer) -> Answer>(F);
-
-impl<F: FnMut(&str, &Value, Answer) -> Answer> Implementation for Variant<F> {
-    fn call(&mut self, operation: &str, input: &Value) -> Answer {
-        let answer = Reference.call(operation, input);
-        (self.0)(operation, input, answer)
-    }
-
-    fn name(&self) -> String {
-        "variant of the reference".into()
-    }
-}
-
-fn run(
-    implementation: &mut dyn Implementation,
-    selection: &runner::Selection,
-) -> runner::RunReport {
-    runner::run(
-        implementation,
-        &cases(),
-        selection,
-        &Default::default(),
-        &mut |_| {},
-    )
 }
 
 #[test]

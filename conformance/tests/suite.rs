@@ -12,22 +12,9 @@ use authbackup_conformance::{
     Implementation,
 };
 
-fn cases() -> Vec<model::Case> {
-    model::cases(&model::load(&model::default_dir()).unwrap())
-}
+use common::{cases, run_with};
 
-fn run_with(
-    implementation: &mut dyn authbackup_conformance::Implementation,
-    selection: &runner::Selection,
-) -> runner::RunReport {
-    runner::run(
-        implementation,
-        &cases(),
-        selection,
-        &Default::default(),
-        &mut |_| {},
-    )
-}
+mod common;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_authbackup-conformance")
