@@ -121,39 +121,31 @@ impl Finding {
 /// The findings as vector cases: each numbered after the last case of its section in
 /// `cases`, with the requirements of the cases of the same operation and expectation.
 pub fn vectors(findings: &[Finding], seed: u64, cases: &[Case]) -> Vec<Value> {
-    let mut next: BTreeMap<String, u64> = BTreeMap::new();
+    let mut next: BTreeMap<&str, u64> = BTreeMap::new();
     for c in cases {
-        let n = next.entry(c.section.clone()).or_insert(1);
+        let n = next.entry(&c.section).or_insert(1);
         *n = (*n).max(c.case.tc_id + 1);
     }
     findings
         .iter()
         .map(|f| {
-            let same_op: Vec<&Case> = cases
-                .iter()
-                .filter(|c| c.operation == f.operation)
-                .collect();
-            let expected = |c: &&&Case| match &f.expected {
+            let same_op = || cases.iter().filter(|c| c.operation == f.operation);
+            let alike = |c: &&Case| match &f.expected {
                 Answer::Error(code) => c.case.error.as_ref() == Some(code),
                 _ => c.case.error.is_none(),
             };
-            let alike: Vec<&&Case> = same_op.iter().filter(expected).collect();
-            let from: Vec<&Case> = if alike.is_empty() {
-                same_op.clone()
-            } else {
-                alike.into_iter().copied().collect()
-            };
-            let reqs: BTreeSet<String> = from
-                .iter()
-                .flat_map(|c| c.case.requirements.clone())
+            let mut reqs: BTreeSet<&String> = same_op()
+                .filter(alike)
+                .flat_map(|c| &c.case.requirements)
                 .collect();
-            let section = same_op
-                .first()
-                .map(|c| c.section.clone())
-                .unwrap_or_default();
+            if reqs.is_empty() {
+                reqs = same_op().flat_map(|c| &c.case.requirements).collect();
+            }
+            let section = same_op().next().map_or("", |c| c.section.as_str());
             let id = next.entry(section).or_insert(1);
             *id += 1;
-            f.as_vector(seed, *id - 1, &reqs.into_iter().collect::<Vec<_>>())
+            let reqs: Vec<String> = reqs.into_iter().cloned().collect();
+            f.as_vector(seed, *id - 1, &reqs)
         })
         .collect()
 }
