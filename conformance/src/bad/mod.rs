@@ -9,6 +9,7 @@ use crate::implementation::{Answer, Implementation};
 use crate::reference::Reference;
 
 mod otp;
+mod payload;
 
 /// One deliberately broken implementation.
 pub struct Mutant {
@@ -183,10 +184,42 @@ fn otp_mutants() -> Vec<Mutant> {
     ]
 }
 
+/// The known-bad payload readers of [`payload`].
+fn payload_mutants() -> Vec<Mutant> {
+    vec![
+        bad(
+            "limits-in-characters",
+            "counts name and id lengths in characters, not bytes",
+            payload::limits_in_characters,
+        ),
+        bad(
+            "names-cleaned-up",
+            "trims spaces and drops DEL and C1 controls from names instead of refusing them",
+            payload::names_cleaned_up,
+        ),
+        bad(
+            "unicode-upper-casing",
+            "upper-cases algorithm names with Unicode case mapping, so ſha1 is SHA1",
+            payload::unicode_upper_casing,
+        ),
+        bad(
+            "numbers-as-floats",
+            "reads numbers as floats and takes 6.0, 3e1 and -0 as integers",
+            payload::numbers_as_floats,
+        ),
+        bad(
+            "null-issuer-refused",
+            "refuses \"issuer\": null on a code-bearing account instead of taking it as absent",
+            payload::null_issuer_refused,
+        ),
+    ]
+}
+
 /// The list of known-bad implementations.
 pub fn mutants() -> Vec<Mutant> {
     let mut list = older_mutants();
     list.extend(otp_mutants());
+    list.extend(payload_mutants());
     list
 }
 

@@ -56,6 +56,7 @@ pub(crate) fn payload() -> VectorFile {
     refused_placeholders(&mut b);
     refused_accounts(&mut b);
     refused_duplicates(&mut b);
+    text_traps(&mut b);
     limits(&mut b);
     build(&mut b);
     b.finish()
@@ -415,6 +416,163 @@ fn refused_duplicates(b: &mut Builder) {
                 json!([totp_account("t"), placeholder("t", "work_school"), { "id": "x", "type": "steam", "name": "n" }]),
             )),
             "duplicate_account",
+        ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// What lenient JSON and Unicode handling lets through: numbers that are not plain integers,
+/// Unicode case folding, limits counted in characters, spaces and controls at the edges.
+fn text_traps(b: &mut Builder) {
+    b.group(
+        "Text and number traps: limits in bytes, integers as written, ASCII letter case",
+        None,
+    );
+    let name = |n: usize| "é".repeat(n);
+    let valid: [(&str, &[&str], Value, Value); 2] = [
+        (
+            "a name of 256 bytes in 128 two-byte characters",
+            &["REQ-ACCOUNT-003"],
+            text(&acct(&|a| a["name"] = name(128).into())),
+            normal(json!([
+                edit(&normal_totp("t"), |a| a["name"] = name(128).into())
+            ])),
+        ),
+        (
+            "an id of 64 bytes in 32 two-byte characters",
+            &["REQ-ACCOUNT-002"],
+            text(&doc(json!([
+                edit(&totp_account("t"), |a| a["id"] = name(32).into())
+            ]))),
+            normal(json!([normal_totp(&name(32))])),
+        ),
+    ];
+    for (comment, reqs, input, output) in valid {
+        b.valid(comment, reqs, &["Limits"], input, output);
+    }
+    b.valid(
+        "a null issuer on a code-bearing account is absent",
+        &["REQ-PAYLOAD-015", "REQ-PAYLOAD-001"],
+        &[],
+        text(&acct(&|a| a["issuer"] = Value::Null)),
+        normal(json!([
+            edit(&normal_totp("t"), |a| a["issuer"] = Value::Null)
+        ])),
+    );
+    let number = |field: &str, raw: &str| {
+        let doc = base().to_string();
+        let at = format!("\"{field}\":");
+        let start = doc.rfind(&at).expect("field") + at.len();
+        let end = start + doc[start..].find([',', '}']).expect("end");
+        json!({ "payload": format!("{}{raw}{}", &doc[..start], &doc[end..]) })
+    };
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a name of 257 bytes in 129 two-byte characters",
+            &["REQ-ACCOUNT-003"],
+            &["Limits"],
+            text(&acct(&|a| a["name"] = name(129).into())),
+            "too_large",
+        ),
+        (
+            "an id of 66 bytes in 33 two-byte characters",
+            &["REQ-ACCOUNT-002"],
+            &["Limits"],
+            text(&doc(json!([
+                edit(&totp_account("t"), |a| a["id"] = name(33).into())
+            ]))),
+            "too_large",
+        ),
+        (
+            "a backup id of 66 bytes in 33 two-byte characters",
+            &["REQ-PAYLOAD-004"],
+            &["Limits"],
+            text(&edit(&base(), |v| v["backup_id"] = name(33).into())),
+            "too_large",
+        ),
+        (
+            "a name with a trailing space",
+            &["REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "alice ".into())),
+            "invalid_parameter",
+        ),
+        (
+            "an issuer with a trailing space",
+            &["REQ-ACCOUNT-004"],
+            &[],
+            text(&acct(&|a| a["issuer"] = "GitHub ".into())),
+            "invalid_parameter",
+        ),
+        (
+            "a name with DEL (U+007F)",
+            &["REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "ali\u{7f}ce".into())),
+            "invalid_parameter",
+        ),
+        (
+            "a name with a C1 control (U+0085)",
+            &["REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "ali\u{85}ce".into())),
+            "invalid_parameter",
+        ),
+        (
+            "algorithm ſha1 (a long s, which upper-cases to S)",
+            &["REQ-PAYLOAD-016", "REQ-HOTP-002"],
+            &[],
+            text(&acct(&|a| a["algorithm"] = "ſha1".into())),
+            "invalid_parameter",
+        ),
+        (
+            "digits written 6.0",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            number("digits", "6.0"),
+            "malformed",
+        ),
+        (
+            "period written 3e1",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            number("period", "3e1"),
+            "malformed",
+        ),
+        (
+            "generation written -0",
+            &["REQ-PAYLOAD-001"],
+            &[],
+            number("generation", "-0"),
+            "malformed",
+        ),
+        (
+            "version written 1.0",
+            &["REQ-PAYLOAD-001", "REQ-PAYLOAD-002"],
+            &[],
+            number("version", "1.0"),
+            "malformed",
+        ),
+        (
+            "version -1",
+            &["REQ-PAYLOAD-002"],
+            &["Version"],
+            number("version", "-1"),
+            "malformed",
+        ),
+        (
+            "version 2^70",
+            &["REQ-PAYLOAD-002"],
+            &["Version"],
+            number("version", "1180591620717411303424"),
+            "malformed",
+        ),
+        (
+            "version 2^64 - 1",
+            &["REQ-PAYLOAD-002"],
+            &["Version"],
+            number("version", "18446744073709551615"),
+            "unsupported_version",
         ),
     ];
     invalid_rows(b, rows);

@@ -1,0 +1,115 @@
+//! Known-bad payload readers: what lenient JSON and Unicode handling lets through. Each edits
+//! the payload text the way the lenient reader would see it, then reads it with the
+//! reference.
+
+use serde_json::{json, Value};
+
+use super::reference;
+use crate::implementation::Answer;
+
+/// The reference reading `payload.parse`'s text after `edit`; other operations unchanged.
+fn read_edited(op: &str, input: &Value, edit: impl FnOnce(&str) -> String) -> Answer {
+    match (op, input["payload"].as_str()) {
+        ("payload.parse", Some(text)) => reference(op, &json!({ "payload": edit(text) })),
+        _ => reference(op, input),
+    }
+}
+
+/// The accounts of a payload text, edited as a JSON value (unparsable text is left alone).
+fn with_accounts(text: &str, f: impl Fn(&mut serde_json::Map<String, Value>)) -> String {
+    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+        return text.to_string();
+    };
+    for account in doc["accounts"].as_array_mut().into_iter().flatten() {
+        if let Some(a) = account.as_object_mut() {
+            f(a);
+        }
+    }
+    doc.to_string()
+}
+
+/// Counts lengths in characters: every character weighs one byte.
+pub(super) fn limits_in_characters(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        t.chars()
+            .map(|c| if c.is_ascii() { c } else { 'x' })
+            .collect()
+    })
+}
+
+/// Trims spaces and drops DEL and C1 controls from names instead of refusing them.
+pub(super) fn names_cleaned_up(op: &str, input: &Value) -> Answer {
+    let clean = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .filter(|c| !('\u{7f}'..='\u{9f}').contains(c))
+            .collect()
+    };
+    read_edited(op, input, |t| {
+        with_accounts(t, |a| {
+            for key in ["name", "issuer"] {
+                if let Some(s) = a.get(key).and_then(Value::as_str).map(clean) {
+                    a.insert(key.into(), s.into());
+                }
+            }
+        })
+    })
+}
+
+/// Upper-cases algorithm names with full Unicode case mapping (`ſ` becomes `S`).
+pub(super) fn unicode_upper_casing(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        with_accounts(t, |a| {
+            if let Some(s) = a
+                .get("algorithm")
+                .and_then(Value::as_str)
+                .map(str::to_uppercase)
+            {
+                a.insert("algorithm".into(), s.into());
+            }
+        })
+    })
+}
+
+/// Reads every number as a float and takes integral ones as integers (`6.0`, `3e1`, `-0`).
+pub(super) fn numbers_as_floats(op: &str, input: &Value) -> Answer {
+    fn integral(v: &mut Value) {
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.fract() == 0.0 && (0.0..1.8e19).contains(&f.abs()) {
+                    *v = (f.abs() as u64).into();
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(integral),
+            Value::Object(map) => map.values_mut().for_each(integral),
+            _ => {}
+        }
+    }
+    read_edited(op, input, |t| match serde_json::from_str::<Value>(t) {
+        Ok(mut doc) => {
+            integral(&mut doc);
+            doc.to_string()
+        }
+        Err(_) => t.to_string(),
+    })
+}
+
+/// Takes `"issuer": null` on a code-bearing account as a wrong JSON type.
+pub(super) fn null_issuer_refused(op: &str, input: &Value) -> Answer {
+    let text = input["payload"].as_str().unwrap_or_default();
+    match serde_json::from_str::<Value>(text) {
+        Ok(doc) if op == "payload.parse" => {
+            let null_issuer = doc["accounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| a.get("issuer") == Some(&Value::Null) && a.get("secret").is_some());
+            if null_issuer {
+                return Answer::Error("malformed".into());
+            }
+            reference(op, input)
+        }
+        _ => reference(op, input),
+    }
+}
