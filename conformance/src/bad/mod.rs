@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::implementation::{Answer, Implementation};
 use crate::reference::Reference;
 
+mod container;
 mod otp;
 mod payload;
 
@@ -215,11 +216,38 @@ fn payload_mutants() -> Vec<Mutant> {
     ]
 }
 
+/// The known-bad container readers of [`container`].
+fn container_mutants() -> Vec<Mutant> {
+    vec![
+        bad(
+            "kid-case-insensitive",
+            "picks the recipient whose kid equals the key's without regard to letter case",
+            container::kid_case_insensitive,
+        ),
+        bad(
+            "last-member-wins",
+            "keeps the last of repeated container members, as JSON libraries do",
+            container::last_member_wins,
+        ),
+        bad(
+            "lenient-base64url",
+            "decodes base64url skipping white space and ignoring unused bits",
+            container::lenient_base64url,
+        ),
+        bad(
+            "binds-platform-only",
+            "compares the payload with the header on platform only",
+            container::binds_platform_only,
+        ),
+    ]
+}
+
 /// The list of known-bad implementations.
 pub fn mutants() -> Vec<Mutant> {
     let mut list = older_mutants();
     list.extend(otp_mutants());
     list.extend(payload_mutants());
+    list.extend(container_mutants());
     list
 }
 

@@ -136,7 +136,19 @@ fn sealed_by_hand(
     let p = the_payload(Platform::Ios);
     let header = json!({ "typ": "abf+jwe", "cty": "abf-payload+json", "enc": "A256GCM", "abf_version": 1, "platform": "ios",
         "backup_id": p.meta.backup_id, "generation": generation, "created": p.meta.created });
-    let protected = BASE64URL_NOPAD.encode(header.to_string().as_bytes());
+    sealed_with_header(rng, key, kid, &header.to_string(), plaintext)
+}
+
+/// A container whose protected header is `header`, text as given (so it can hold what a JSON
+/// writer would not write: repeated members, `7.0`, white space), sealed by hand.
+fn sealed_with_header(
+    rng: &mut Rng,
+    key: &[u8],
+    kid: &str,
+    header: &str,
+    plaintext: &[u8],
+) -> String {
+    let protected = BASE64URL_NOPAD.encode(header.as_bytes());
     let (mut cek, mut iv) = ([0u8; 32], [0u8; 12]);
     rng.fill(&mut cek);
     rng.fill(&mut iv);
@@ -150,6 +162,27 @@ fn sealed_by_hand(
         .unwrap();
     json!({ "protected": protected, "recipients": [{ "header": { "alg": "A256KW", "kid": kid }, "encrypted_key": BASE64URL_NOPAD.encode(&ek) }],
         "iv": BASE64URL_NOPAD.encode(&iv), "ciphertext": BASE64URL_NOPAD.encode(&ct), "tag": BASE64URL_NOPAD.encode(&tag.unwrap()) }).to_string()
+}
+
+/// The protected header text of the usual ios payload, with `members` (raw JSON text, such
+/// as `"generation":7.0`) in place of the generation, and `pad` spaces after the `{`.
+fn header_text(members: &str, pad: usize) -> String {
+    let p = the_payload(Platform::Ios);
+    format!(
+        "{{{}\"typ\":\"abf+jwe\",\"cty\":\"abf-payload+json\",\"enc\":\"A256GCM\",\"abf_version\":1,\"platform\":\"ios\",\"backup_id\":\"{}\",{members},\"created\":{}}}",
+        " ".repeat(pad),
+        p.meta.backup_id,
+        p.meta.created
+    )
+}
+
+/// Sets one unused low bit of the last character of a base64url text (its bytes stay the
+/// same for a decoder that ignores unused bits).
+fn dirty_last_bits(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let last = text.as_bytes()[text.len() - 1];
+    let value = ALPHABET.iter().position(|&c| c == last).unwrap();
+    format!("{}{}", &text[..text.len() - 1], ALPHABET[value | 1] as char)
 }
 
 /// The passphrase of the sealed containers.
@@ -280,6 +313,7 @@ pub(crate) fn container() -> VectorFile {
     refused_epk(&mut b, &c);
     refused_lengths(&mut b, &c);
     refused_keys(&mut b, &c);
+    strict_reading(&mut b, &mut c);
     limits(&mut b, &mut c);
     not_the_payload(&mut b, &mut c);
     inspecting(&mut b, &mut c);
@@ -289,6 +323,22 @@ pub(crate) fn container() -> VectorFile {
 }
 
 fn notes(b: &mut Builder) {
+    b.note("KidMatch", "Key confusion", "A recipient is chosen by a kid equal to the key's, code point by code point: no case folding, no trimming.", &["REQ-CONTAINER-030"]);
+    b.note("Repeated", "Parser differential", "A member given twice is refused at every level; JOSE libraries keep the last, so two readers see two containers.", &["REQ-CONTAINER-003", "REQ-CONTAINER-010"]);
+    b.note("Base64url", "Parser differential", "Unpadded base64url exactly: no white space, no padding, zero unused bits (lenient decoders accept all three).", &["REQ-CONTAINER-010", "REQ-CONTAINER-027", "REQ-CONTAINER-028"]);
+    b.note(
+        "Integers",
+        "Parser differential",
+        "Header integers are written as digits alone: 7.0 is not the integer 7.",
+        &["REQ-CONTAINER-011", "REQ-CONTAINER-016"],
+    );
+    b.note(
+        "Limits",
+        "Resource use",
+        "The decoded protected header is at most 4096 bytes, white space counted.",
+        &["REQ-CONTAINER-010"],
+    );
+    b.note("HeaderBinding", "Integrity", "Every member the protected header shares with the payload (platform, backup_id, generation, created) must agree, not just the platform.", &["REQ-CONTAINER-040"]);
     b.note(
         "AllowList",
         "Downgrade",
@@ -957,6 +1007,195 @@ fn refused_keys(b: &mut Builder, c: &Ctx) {
         ),
     ];
     invalid_rows(b, rows);
+}
+
+/// What lenient JOSE libraries let through: kids compared without letter case, repeated
+/// members, base64url with white space or unused bits, integers written as fractions, a
+/// header padded past its limit, a payload that disagrees with its header.
+fn strict_reading(b: &mut Builder, c: &mut Ctx) {
+    b.group(
+        "Read strictly: what lenient JOSE libraries let through",
+        None,
+    );
+    let single = c.single.clone();
+    let repeat_first = |member: &str, value: &str| {
+        single.replacen(
+            &format!("\"{member}\":"),
+            &format!("\"{member}\":{value},\"{member}\":"),
+            1,
+        )
+    };
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "the right key under its kid in another letter case",
+            &["REQ-CONTAINER-030"],
+            &["KidMatch"],
+            with_key(&c.single, &oct("Recovery-1", &c.k1)),
+            "decryption_failed",
+        ),
+        (
+            "iv given twice (the second is the right one)",
+            &["REQ-CONTAINER-003"],
+            &["Repeated"],
+            with_key(&repeat_first("iv", "\"AAAAAAAAAAAAAAAA\""), &c.jwk1),
+            "malformed",
+        ),
+        (
+            "a recipient's encrypted_key given twice",
+            &["REQ-CONTAINER-003"],
+            &["Repeated"],
+            with_key(&repeat_first("encrypted_key", "\"AAAA\""), &c.jwk1),
+            "malformed",
+        ),
+        (
+            "a recipient header's alg given twice",
+            &["REQ-CONTAINER-003", "REQ-CONTAINER-020"],
+            &["Repeated"],
+            with_key(&repeat_first("alg", "\"dir\""), &c.jwk1),
+            "malformed",
+        ),
+        (
+            "the tag with a non-zero unused bit",
+            &["REQ-CONTAINER-028"],
+            &["Base64url"],
+            c.top(&|v| v["tag"] = dirty_last_bits(v["tag"].as_str().unwrap()).into()),
+            "malformed",
+        ),
+        (
+            "the encrypted key with a non-zero unused bit",
+            &["REQ-CONTAINER-027"],
+            &["Base64url"],
+            c.rec(&|r| {
+                r["encrypted_key"] = dirty_last_bits(r["encrypted_key"].as_str().unwrap()).into()
+            }),
+            "malformed",
+        ),
+        (
+            "the iv with a space in it",
+            &["REQ-CONTAINER-028"],
+            &["Base64url"],
+            c.top(&|v| {
+                v["iv"] = format!(
+                    "{} {}",
+                    &v["iv"].as_str().unwrap()[..8],
+                    &v["iv"].as_str().unwrap()[8..]
+                )
+                .into()
+            }),
+            "malformed",
+        ),
+        (
+            "the ciphertext with a line break in it",
+            &["REQ-CONTAINER-028"],
+            &["Base64url"],
+            c.top(&|v| {
+                v["ciphertext"] = format!(
+                    "{}\n{}",
+                    &v["ciphertext"].as_str().unwrap()[..8],
+                    &v["ciphertext"].as_str().unwrap()[8..]
+                )
+                .into()
+            }),
+            "malformed",
+        ),
+        (
+            "the protected header with a line break in it",
+            &["REQ-CONTAINER-010"],
+            &["Base64url"],
+            c.top(&|v| {
+                v["protected"] = format!(
+                    "{}\n{}",
+                    &v["protected"].as_str().unwrap()[..8],
+                    &v["protected"].as_str().unwrap()[8..]
+                )
+                .into()
+            }),
+            "malformed",
+        ),
+    ];
+    invalid_rows(b, rows);
+    let k1 = c.k1.clone();
+    let plain = the_payload(Platform::Ios).to_json();
+    let mut hand = |header: String, plaintext: &[u8]| {
+        with_key(
+            &sealed_with_header(&mut c.rng, &k1, "recovery-1", &header, plaintext),
+            &c.jwk1,
+        )
+    };
+    let odd_headers: [(&str, &[&str], &str, String, &str); 5] = [
+        (
+            "generation given twice in the protected header",
+            &["REQ-CONTAINER-010"],
+            "Repeated",
+            header_text("\"generation\":8,\"generation\":7", 0),
+            "malformed",
+        ),
+        (
+            "generation written 7.0",
+            &["REQ-CONTAINER-016"],
+            "Integers",
+            header_text("\"generation\":7.0", 0),
+            "malformed",
+        ),
+        (
+            "abf_version written 1.0",
+            &["REQ-CONTAINER-011"],
+            "Integers",
+            header_text("\"generation\":7", 0).replace("\"abf_version\":1", "\"abf_version\":1.0"),
+            "malformed",
+        ),
+        (
+            "a protected header of 4097 bytes, white space included",
+            &["REQ-CONTAINER-010"],
+            "Limits",
+            header_text(
+                "\"generation\":7",
+                4097 - header_text("\"generation\":7", 0).len(),
+            ),
+            "too_large",
+        ),
+        (
+            "a protected header of 4096 bytes, white space included",
+            &["REQ-CONTAINER-010"],
+            "Limits",
+            header_text(
+                "\"generation\":7",
+                4096 - header_text("\"generation\":7", 0).len(),
+            ),
+            "",
+        ),
+    ];
+    for (comment, reqs, flag, header, error) in odd_headers {
+        let input = hand(header, &plain);
+        match error {
+            "" => b.valid(comment, reqs, &[flag], input, c_expected()),
+            code => b.invalid(comment, reqs, &[flag], input, code),
+        }
+    }
+    for (member, value) in [
+        ("backup_id", json!("another-backup")),
+        ("generation", json!(8)),
+        ("created", json!(1_700_000_001u64)),
+    ] {
+        let mut payload: Value = serde_json::from_slice(&plain).unwrap();
+        payload[member] = value;
+        let input = hand(
+            header_text("\"generation\":7", 0),
+            payload.to_string().as_bytes(),
+        );
+        b.invalid(
+            &format!("the payload's {member} differs from the header's"),
+            &["REQ-CONTAINER-040"],
+            &["HeaderBinding"],
+            input,
+            "malformed",
+        );
+    }
+}
+
+/// The normal form of the usual ios payload.
+fn c_expected() -> Value {
+    normal(&the_payload(Platform::Ios))
 }
 
 /// Size limits, checked before anything else.
