@@ -28,6 +28,7 @@ pub fn check(case: &TestCase, output: &Value) -> Result<(), String> {
     match case.check.as_deref() {
         Some("sealed") => sealed(case, output),
         Some("recipient_added") => recipient_added(case, output),
+        Some("recipient_removed") => recipient_removed(case, output),
         Some("crash_safe") => crash_safe(case, output),
         Some("timing_independent") => timing_independent(case, output),
         Some("uri_faithful") => uri_faithful(case, output),
@@ -125,10 +126,8 @@ fn sealed(case: &TestCase, output: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// `container.add_recipient`: the new key opens the result to the same payload as the
-/// existing key opened the input, and the protected header, IV, ciphertext and tag are byte for
-/// byte those of the input (REQ-CONTAINER-053).
-fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
+/// The container texts of the case's input and of the answer, as JSON.
+fn before_and_after(case: &TestCase, output: &Value) -> Result<(Value, Value), String> {
     let written = output
         .get("container")
         .and_then(Value::as_str)
@@ -136,23 +135,78 @@ fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
     let original = case.input["container"]
         .as_str()
         .ok_or("the case has no container")?;
-    let new_key = credential(&serde_json::json!({ "key": case.input["new_key"] }))?;
-    let old_key = credential(&serde_json::json!({ "key": case.input["key"] }))?;
-    let (_, after) = container::open_plaintext(written.as_bytes(), &new_key)
-        .map_err(|e| format!("the new key cannot open it: {e}"))?;
-    let (_, before) =
-        container::open_plaintext(original.as_bytes(), &old_key).map_err(|e| e.to_string())?;
-    if *after != *before {
-        return Err("the new key opens it to another payload".into());
-    }
-    let (a, b): (Value, Value) = (
-        serde_json::from_str(written).map_err(|e| e.to_string())?,
+    Ok((
         serde_json::from_str(original).map_err(|e| e.to_string())?,
-    );
+        serde_json::from_str(written).map_err(|e| format!("the answer is not JSON: {e}"))?,
+    ))
+}
+
+/// The protected header, IV, ciphertext and tag are byte for byte those of the input, and
+/// every recipient of the input except `dropped` is still there, unchanged
+/// (REQ-CONTAINER-053).
+fn unchanged_but_recipients(
+    before: &Value,
+    after: &Value,
+    dropped: Option<&str>,
+) -> Result<(), String> {
     for member in ["protected", "iv", "ciphertext", "tag"] {
-        if a[member] != b[member] {
+        if after[member] != before[member] {
             return Err(format!("{member} changed: the payload was re-encrypted"));
         }
+    }
+    let kept = after["recipients"].as_array().cloned().unwrap_or_default();
+    for r in before["recipients"].as_array().into_iter().flatten() {
+        let kid = r["header"]["kid"].as_str().unwrap_or_default();
+        if Some(kid) != dropped && !kept.contains(r) {
+            return Err(format!("the recipient {kid:?} was dropped or changed"));
+        }
+    }
+    Ok(())
+}
+
+/// `container.add_recipient`: the new key opens the result to the same payload as the
+/// existing key opened the input; the existing key still opens it; the protected header,
+/// IV, ciphertext, tag and every existing recipient are unchanged (REQ-CONTAINER-053).
+fn recipient_added(case: &TestCase, output: &Value) -> Result<(), String> {
+    let (before, after) = before_and_after(case, output)?;
+    let written = output["container"].as_str().unwrap_or_default();
+    let original = case.input["container"].as_str().unwrap_or_default();
+    let new_key = credential(&serde_json::json!({ "key": case.input["new_key"] }))?;
+    let old_key = credential(&serde_json::json!({ "key": case.input["key"] }))?;
+    let (_, opened) = container::open_plaintext(written.as_bytes(), &new_key)
+        .map_err(|e| format!("the new key cannot open it: {e}"))?;
+    let (_, was) =
+        container::open_plaintext(original.as_bytes(), &old_key).map_err(|e| e.to_string())?;
+    if *opened != *was {
+        return Err("the new key opens it to another payload".into());
+    }
+    container::open_plaintext(written.as_bytes(), &old_key)
+        .map_err(|e| format!("the existing key no longer opens it: {e}"))?;
+    unchanged_but_recipients(&before, &after, None)
+}
+
+/// `container.remove_recipient`: the kid is gone, every other recipient and the protected
+/// header, IV, ciphertext and tag are unchanged, and the keys given in `opens` still open it
+/// (REQ-CONTAINER-053).
+fn recipient_removed(case: &TestCase, output: &Value) -> Result<(), String> {
+    let (before, after) = before_and_after(case, output)?;
+    let kid = case.input["kid"].as_str().ok_or("the case has no kid")?;
+    let left = after["recipients"].as_array().cloned().unwrap_or_default();
+    if left.iter().any(|r| r["header"]["kid"] == kid) {
+        return Err(format!("the recipient {kid:?} is still there"));
+    }
+    unchanged_but_recipients(&before, &after, Some(kid))?;
+    let written = output["container"].as_str().unwrap_or_default();
+    for key in case
+        .output
+        .as_ref()
+        .and_then(|o| o["opens"].as_array())
+        .into_iter()
+        .flatten()
+    {
+        let c = credential(&serde_json::json!({ "key": key }))?;
+        container::open_plaintext(written.as_bytes(), &c)
+            .map_err(|e| format!("the recipient {} can no longer open it: {e}", c.kid()))?;
     }
     Ok(())
 }

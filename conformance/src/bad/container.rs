@@ -108,3 +108,34 @@ pub(super) fn binds_platform_only(op: &str, input: &Value) -> Answer {
         _ => answer,
     }
 }
+
+/// Adds a recipient and writes only the new one: the existing keys can no longer open it.
+pub(super) fn add_recipient_drops_others(op: &str, input: &Value) -> Answer {
+    match reference(op, input) {
+        Answer::Ok(v) if op == "container.add_recipient" => {
+            let mut c: Value =
+                serde_json::from_str(v["container"].as_str().unwrap_or("")).unwrap_or_default();
+            let new_kid = input["new_key"]["kid"].clone();
+            if let Some(list) = c["recipients"].as_array_mut() {
+                list.retain(|r| r["header"]["kid"] == new_kid);
+            }
+            Answer::Ok(json!({ "container": c.to_string() }))
+        }
+        other => other,
+    }
+}
+
+/// Removes any recipient asked for, the last one included, and ignores kids it does not have.
+pub(super) fn removes_anything(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    if op != "container.remove_recipient" || !matches!(answer, Answer::Error(_)) {
+        return answer;
+    }
+    let mut c: Value =
+        serde_json::from_str(input["container"].as_str().unwrap_or("")).unwrap_or_default();
+    let kid = input["kid"].clone();
+    if let Some(list) = c["recipients"].as_array_mut() {
+        list.retain(|r| r["header"]["kid"] != kid);
+    }
+    Answer::Ok(json!({ "container": c.to_string() }))
+}

@@ -239,6 +239,16 @@ fn container_mutants() -> Vec<Mutant> {
             "compares the payload with the header on platform only",
             container::binds_platform_only,
         ),
+        bad(
+            "add-recipient-drops-others",
+            "adds a recipient and writes only the new one",
+            container::add_recipient_drops_others,
+        ),
+        bad(
+            "removes-anything",
+            "removes the last recipient too, and ignores kids it does not have",
+            container::removes_anything,
+        ),
     ]
 }
 

@@ -319,6 +319,7 @@ pub(crate) fn container() -> VectorFile {
     inspecting(&mut b, &mut c);
     sealing(&mut b, &mut c);
     adding_recipients(&mut b, &mut c);
+    removing_recipients(&mut b, &c);
     b.finish()
 }
 
@@ -1345,6 +1346,55 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         seal(&canonical, Value::Array(many)),
         "too_large",
     );
+}
+
+/// Removing a recipient without re-encrypting (`container.remove_recipient`).
+fn removing_recipients(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "Removing a recipient without re-encrypting",
+        Some("container.remove_recipient"),
+    );
+    let remove = |container: &str, kid: &str| json!({ "container": container, "kid": kid });
+    b.valid(
+        "the second key is removed; the others, the protected header, IV, ciphertext and tag stay",
+        &["REQ-CONTAINER-053"],
+        &[],
+        remove(&c.sealed, "offline-2"),
+        json!({ "opens": [c.jwk1] }),
+    );
+    b.checked_by("recipient_removed");
+    b.valid(
+        "the passphrase recipient is removed",
+        &["REQ-CONTAINER-053"],
+        &[],
+        remove(&c.sealed, "passphrase"),
+        json!({ "opens": [c.jwk1, c.jwk2] }),
+    );
+    b.checked_by("recipient_removed");
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "the last recipient cannot be removed",
+            &["REQ-CONTAINER-053"],
+            &[],
+            remove(&c.single, "recovery-1"),
+            "invalid_parameter",
+        ),
+        (
+            "a kid the container does not have",
+            &["REQ-CONTAINER-053"],
+            &[],
+            remove(&c.sealed, "someone-else"),
+            "invalid_parameter",
+        ),
+        (
+            "a kid in another letter case is another kid",
+            &["REQ-CONTAINER-053", "REQ-CONTAINER-030"],
+            &["KidMatch"],
+            remove(&c.sealed, "Offline-2"),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
 }
 
 /// Adding a recipient without re-encrypting.

@@ -124,6 +124,13 @@ pub fn run(operation: &str, input: &Value) -> R {
                 container::add_recipient(text(input, "container")?.as_bytes(), &existing, &new)?;
             json!({ "container": String::from_utf8_lossy(&added) })
         }
+        "container.remove_recipient" => {
+            let removed = container::remove_recipient(
+                text(input, "container")?.as_bytes(),
+                text(input, "kid")?,
+            )?;
+            json!({ "container": String::from_utf8_lossy(&removed) })
+        }
         "container.inspect" => {
             let info = container::inspect(text(input, "container")?.as_bytes())?;
             json!({
