@@ -100,28 +100,80 @@ fn sealed(case: &TestCase, output: &Value) -> Result<(), String> {
             }
         }
     }
-    // Exactly the header members of REQ-CONTAINER-050.
+    written_headers(bytes)
+}
+
+/// The member names of a JSON object text, in the order written.
+fn member_names(text: &[u8]) -> Result<Vec<String>, String> {
+    struct Names(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Names {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Names, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Names;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<Names, A::Error> {
+                    let mut names = Vec::new();
+                    while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                        names.push(k);
+                    }
+                    Ok(Names(names))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    serde_json::from_slice::<Names>(text)
+        .map(|n| n.0)
+        .map_err(|e| e.to_string())
+}
+
+/// REQ-CONTAINER-050: the protected header has exactly its eight members, in order, and each
+/// recipient header `alg`, `kid` and its algorithm's members only.
+fn written_headers(bytes: &[u8]) -> Result<(), String> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     let header = data_encoding::BASE64URL_NOPAD
         .decode(v["protected"].as_str().unwrap_or_default().as_bytes())
         .map_err(|e| e.to_string())?;
-    let header: serde_json::Map<String, Value> =
-        serde_json::from_slice(&header).map_err(|e| e.to_string())?;
-    let mut names: Vec<&str> = header.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    if names
-        != [
-            "abf_version",
-            "backup_id",
-            "created",
-            "cty",
-            "enc",
-            "generation",
-            "platform",
-            "typ",
-        ]
-    {
-        return Err(format!("the protected header has members {names:?}"));
+    let names = member_names(&header)?;
+    let order = [
+        "typ",
+        "cty",
+        "enc",
+        "abf_version",
+        "platform",
+        "backup_id",
+        "generation",
+        "created",
+    ];
+    if names != order {
+        return Err(format!(
+            "the protected header has members {names:?}, not {order:?} in that order"
+        ));
+    }
+    for r in v["recipients"].as_array().into_iter().flatten() {
+        let mut got: Vec<&str> = r["header"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        got.sort_unstable();
+        let want: &[&str] = match r["header"]["alg"].as_str() {
+            Some("PBES2-HS512+A256KW") => &["alg", "kid", "p2c", "p2s"],
+            Some("ECDH-ES+A256KW") => &["alg", "epk", "kid"],
+            _ => &["alg", "kid"],
+        };
+        if got != want {
+            return Err(format!(
+                "a recipient header has members {got:?}, not {want:?}"
+            ));
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! it, then opens it with the reference.
 
 use authbackup::container::{self, Credential, RecoveryKey};
+use data_encoding::BASE64URL_NOPAD;
 use serde_json::{json, Value};
 
 use super::{reference, with};
@@ -138,4 +139,112 @@ pub(super) fn removes_anything(op: &str, input: &Value) -> Answer {
         list.retain(|r| r["header"]["kid"] != kid);
     }
     Answer::Ok(json!({ "container": c.to_string() }))
+}
+
+/// `container.seal` through the reference, then `edit` applied to the container written.
+fn seal_edited(op: &str, input: &Value, edit: impl FnOnce(&mut Value)) -> Answer {
+    match reference(op, input) {
+        Answer::Ok(v) if op == "container.seal" => {
+            let mut c: Value =
+                serde_json::from_str(v["container"].as_str().unwrap_or("")).unwrap_or_default();
+            edit(&mut c);
+            Answer::Ok(json!({ "container": c.to_string() }))
+        }
+        other => other,
+    }
+}
+
+/// Writes the PBES2 salt and count, or the ephemeral key, into the protected header, as a
+/// single-recipient JOSE library does by default.
+pub(super) fn algorithm_params_protected(op: &str, input: &Value) -> Answer {
+    seal_edited(op, input, |c| {
+        let Some(first) = c["recipients"][0]["header"].as_object().cloned() else {
+            return;
+        };
+        let decoded = BASE64URL_NOPAD.decode(c["protected"].as_str().unwrap_or("").as_bytes());
+        let Ok(mut header) =
+            serde_json::from_slice::<serde_json::Map<String, Value>>(&decoded.unwrap_or_default())
+        else {
+            return;
+        };
+        for member in ["p2s", "p2c", "epk"] {
+            if let Some(v) = first.get(member) {
+                header.insert(member.into(), v.clone());
+                c["recipients"][0]["header"]
+                    .as_object_mut()
+                    .map(|h| h.remove(member));
+            }
+        }
+        c["protected"] = BASE64URL_NOPAD
+            .encode(Value::Object(header).to_string().as_bytes())
+            .into();
+    })
+}
+
+/// Gives a key without `kid` the recipient kid `default` instead of its RFC 7638 thumbprint.
+pub(super) fn kid_not_thumbprint(op: &str, input: &Value) -> Answer {
+    let kidless: Vec<bool> = input["recipients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r.get("key").is_some_and(|k| k.get("kid").is_none()))
+        .collect();
+    seal_edited(op, input, |c| {
+        for (r, kidless) in c["recipients"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .zip(kidless)
+        {
+            if kidless {
+                r["header"]["kid"] = "default".into();
+            }
+        }
+    })
+}
+
+/// Writes the protected header with its members sorted by name (what a JSON library with
+/// sorted maps writes), sealed properly for every `oct` key of the input.
+pub(super) fn header_members_sorted(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let Answer::Ok(v) = &answer else {
+        return answer;
+    };
+    let keys: Option<Vec<(String, Vec<u8>)>> = input["recipients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let k = r.get("key")?;
+            let bytes = BASE64URL_NOPAD.decode(k["k"].as_str()?.as_bytes()).ok()?;
+            Some((k["kid"].as_str()?.to_string(), bytes))
+        })
+        .collect();
+    let (Some(keys), "container.seal") = (keys, op) else {
+        return answer;
+    };
+    let Some((kid, key)) = keys.first() else {
+        return answer;
+    };
+    let credential = RecoveryKey::from_jwk_json(
+        json!({ "kty": "oct", "kid": kid, "k": BASE64URL_NOPAD.encode(key) })
+            .to_string()
+            .as_bytes(),
+    );
+    let text = v["container"].as_str().unwrap_or_default();
+    let Ok((info, plaintext)) =
+        credential.and_then(|k| container::open_plaintext(text.as_bytes(), &Credential::Key(k)))
+    else {
+        return answer;
+    };
+    let header = json!({ "abf_version": 1, "backup_id": info.meta.backup_id, "created": info.meta.created, "cty": "abf-payload+json",
+        "enc": "A256GCM", "generation": info.meta.generation, "platform": info.meta.platform.as_str(), "typ": "abf+jwe" });
+    let pairs: Vec<(&str, &[u8])> = keys
+        .iter()
+        .map(|(k, b)| (k.as_str(), b.as_slice()))
+        .collect();
+    let mut rng = crate::generate::Rng::new(7);
+    let sealed =
+        crate::generate::container::sealed_for(&mut rng, &pairs, &header.to_string(), &plaintext);
+    Answer::Ok(json!({ "container": sealed }))
 }

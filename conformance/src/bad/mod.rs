@@ -249,6 +249,21 @@ fn container_mutants() -> Vec<Mutant> {
             "removes the last recipient too, and ignores kids it does not have",
             container::removes_anything,
         ),
+        bad(
+            "algorithm-params-protected",
+            "writes p2s and p2c, or epk, into the protected header",
+            container::algorithm_params_protected,
+        ),
+        bad(
+            "kid-not-thumbprint",
+            "gives a key without kid the recipient kid \"default\", not its thumbprint",
+            container::kid_not_thumbprint,
+        ),
+        bad(
+            "header-members-sorted",
+            "writes the protected header members sorted by name",
+            container::header_members_sorted,
+        ),
     ]
 }
 

@@ -148,19 +148,36 @@ fn sealed_with_header(
     header: &str,
     plaintext: &[u8],
 ) -> String {
+    sealed_for(rng, &[(kid, key)], header, plaintext)
+}
+
+/// A container with protected header text `header`, sealed by hand for each `(kid, 32-byte
+/// key)` with A256KW, the content key and IV drawn from `rng`.
+pub(crate) fn sealed_for(
+    rng: &mut Rng,
+    keys: &[(&str, &[u8])],
+    header: &str,
+    plaintext: &[u8],
+) -> String {
     let protected = BASE64URL_NOPAD.encode(header.as_bytes());
     let (mut cek, mut iv) = ([0u8; 32], [0u8; 12]);
     rng.fill(&mut cek);
     rng.fill(&mut iv);
-    let wrapper = josekit::jwe::A256KW.encrypter_from_bytes(key).unwrap();
-    let ek = wrapper
-        .encrypt(&cek, &JweHeader::new(), &mut JweHeader::new())
-        .unwrap()
-        .unwrap();
+    let recipients: Vec<Value> = keys
+        .iter()
+        .map(|(kid, key)| {
+            let wrapper = josekit::jwe::A256KW.encrypter_from_bytes(key).unwrap();
+            let ek = wrapper
+                .encrypt(&cek, &JweHeader::new(), &mut JweHeader::new())
+                .unwrap()
+                .unwrap();
+            json!({ "header": { "alg": "A256KW", "kid": kid }, "encrypted_key": BASE64URL_NOPAD.encode(&ek) })
+        })
+        .collect();
     let (ct, tag) = josekit::jwe::enc::A256GCM
         .encrypt(&cek, Some(&iv), plaintext, protected.as_bytes())
         .unwrap();
-    json!({ "protected": protected, "recipients": [{ "header": { "alg": "A256KW", "kid": kid }, "encrypted_key": BASE64URL_NOPAD.encode(&ek) }],
+    json!({ "protected": protected, "recipients": recipients,
         "iv": BASE64URL_NOPAD.encode(&iv), "ciphertext": BASE64URL_NOPAD.encode(&ct), "tag": BASE64URL_NOPAD.encode(&tag.unwrap()) }).to_string()
 }
 
@@ -1346,6 +1363,30 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         seal(&canonical, Value::Array(many)),
         "too_large",
     );
+    let alone: [(&str, &[&str], Value); 3] = [
+        ("a single passphrase recipient: p2s and p2c in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-051"], json!([{ "passphrase": PASS, "p2c": 210_000 }])),
+        ("a single EC recipient (ECDH-ES+A256KW): epk in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-052", "REQ-CONTAINER-060"], json!([{ "key": ec_key() }])),
+        ("a key without a kid: the recipient's kid is the key's RFC 7638 thumbprint", &["REQ-CONTAINER-052"], json!([{ "key": { "kty": "oct", "k": BASE64URL_NOPAD.encode(&c.k1) } }])),
+    ];
+    for (comment, reqs, recipients) in alone {
+        b.valid(
+            comment,
+            reqs,
+            &[],
+            seal(&canonical, recipients),
+            json!({ "payload": canonical }),
+        );
+        b.checked_by("sealed");
+    }
+}
+
+/// A fixed EC P-256 key pair for `ECDH-ES+A256KW` (drawn once, kept here so that cases can be
+/// reproduced).
+fn ec_key() -> Value {
+    json!({ "kty": "EC", "crv": "P-256", "use": "enc", "alg": "ECDH-ES+A256KW",
+        "kid": "9nqGpuC2Btb4_kefOWurZdXwSm4pwmu0vnJP4tmGZxM",
+        "x": "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE", "y": "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk",
+        "d": "4-MT-FLnC-iIEtiJzuZX69ik2SBdzv39Qf9EIm74jSg" })
 }
 
 /// Removing a recipient without re-encrypting (`container.remove_recipient`).

@@ -9,7 +9,7 @@
 //! written out by hand and checked against the reference at generation time; store writes and
 //! verification times judged by the runner's checks (crash model, timing statistics).
 
-mod container;
+pub(crate) mod container;
 mod hotp;
 mod lifecycle;
 pub(crate) mod otp;
