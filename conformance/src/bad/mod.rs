@@ -264,6 +264,7 @@ fn container_mutants() -> Vec<Mutant> {
             "writes the protected header members sorted by name",
             container::header_members_sorted,
         ),
+        bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
     ]
 }
 

@@ -337,6 +337,7 @@ pub(crate) fn container() -> VectorFile {
     sealing(&mut b, &mut c);
     adding_recipients(&mut b, &mut c);
     removing_recipients(&mut b, &c);
+    key_first(&mut b, &c);
     b.finish()
 }
 
@@ -1387,6 +1388,62 @@ fn ec_key() -> Value {
         "kid": "9nqGpuC2Btb4_kefOWurZdXwSm4pwmu0vnJP4tmGZxM",
         "x": "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE", "y": "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk",
         "d": "4-MT-FLnC-iIEtiJzuZX69ik2SBdzv39Qf9EIm74jSg" })
+}
+
+/// The key is checked before the container (REQ-CONTAINER-061).
+fn key_first(b: &mut Builder, c: &Ctx) {
+    b.group("The key is checked before the container", None);
+    let mut public = ec_key();
+    public.as_object_mut().unwrap().remove("d");
+    let rsa = json!({ "kty": "RSA", "n": "AQAB", "e": "AQAB" });
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "an EC public key (no d) for the container's ECDH recipient",
+            &["REQ-CONTAINER-061"],
+            &[],
+            with_key(
+                &edit(&c.with_ecdh, |v| {
+                    v["recipients"][1]["header"]["kid"] = public["kid"].clone()
+                }),
+                &public,
+            ),
+            "invalid_parameter",
+        ),
+        (
+            "an EC public key (no d) whose kid no recipient has",
+            &["REQ-CONTAINER-061"],
+            &[],
+            with_key(&c.single, &public),
+            "invalid_parameter",
+        ),
+        (
+            "an EC public key and a container that is not JSON",
+            &["REQ-CONTAINER-061"],
+            &[],
+            with_key("not json", &public),
+            "invalid_parameter",
+        ),
+        (
+            "an RSA key and a container that is not JSON",
+            &["REQ-CONTAINER-061", "REQ-CONTAINER-060"],
+            &[],
+            with_key("not json", &rsa),
+            "invalid_parameter",
+        ),
+        (
+            "an RSA key and a container naming alg none",
+            &["REQ-CONTAINER-061", "REQ-CONTAINER-060"],
+            &[],
+            with_key(
+                &edit(&c.single, |v| {
+                    v["recipients"][0]["header"]["alg"] = "none".into()
+                }),
+                &rsa,
+            ),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
 }
 
 /// Removing a recipient without re-encrypting (`container.remove_recipient`).

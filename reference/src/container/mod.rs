@@ -145,6 +145,7 @@ pub fn seal_with_randomness(
 /// authenticates, then the payload is parsed and must agree with the protected header.
 /// A wrong key and a tampered container are both `decryption_failed`.
 pub fn open(container: &[u8], credential: &Credential) -> Result<Opened> {
+    check_opener(credential)?;
     let parsed = wire::parse(container)?;
     let cek = unwrap_cek(&parsed, credential)?;
     let plaintext = decrypt_content(&parsed, &cek)?;
@@ -166,6 +167,7 @@ pub fn open_plaintext(
     container: &[u8],
     credential: &Credential,
 ) -> Result<(ContainerInfo, Zeroizing<Vec<u8>>)> {
+    check_opener(credential)?;
     let parsed = wire::parse(container)?;
     let cek = unwrap_cek(&parsed, credential)?;
     let plaintext = decrypt_content(&parsed, &cek)?;
@@ -176,6 +178,7 @@ pub fn open_plaintext(
 /// authenticated), which is wrapped again for `new`. The protected header, IV, ciphertext
 /// and tag are written back unchanged; no payload is re-encrypted.
 pub fn add_recipient(container: &[u8], opener: &Credential, new: &Credential) -> Result<Vec<u8>> {
+    check_opener(opener)?;
     let parsed = wire::parse(container)?;
     if parsed.recipients.iter().any(|r| r.kid == new.kid()) {
         return Err(Error::invalid_parameter(format!(
@@ -334,6 +337,17 @@ fn wrap_for(
 
 /// REQ-CONTAINER-030 and REQ-CONTAINER-031: only a recipient with the credential's kid and
 /// algorithm is tried; its unwrapped key must be 32 bytes.
+/// REQ-CONTAINER-061: the credential is checked before the container, and a key that can
+/// only seal (an EC public key) never opens.
+fn check_opener(credential: &Credential) -> Result<()> {
+    match credential {
+        Credential::Key(key) if !key.can_open() => Err(Error::invalid_parameter(
+            "this EC key has no private part (\"d\"): it can seal but not open",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn unwrap_cek(parsed: &Parsed, credential: &Credential) -> Result<Zeroizing<Vec<u8>>> {
     let failed = || {
         Error::new(
