@@ -275,3 +275,12 @@ pub(super) fn container_before_key(op: &str, input: &Value) -> Answer {
         }
     }
 }
+
+/// Checks the recipient list before the payload it is asked to write.
+pub(super) fn writer_checks_recipients_first(op: &str, input: &Value) -> Answer {
+    let empty = input["recipients"].as_array().is_some_and(Vec::is_empty);
+    match op {
+        "container.seal" if empty => Answer::Error("invalid_parameter".into()),
+        _ => reference(op, input),
+    }
+}

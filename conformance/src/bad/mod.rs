@@ -213,6 +213,11 @@ fn payload_mutants() -> Vec<Mutant> {
             "refuses \"issuer\": null on a code-bearing account instead of taking it as absent",
             payload::null_issuer_refused,
         ),
+        bad(
+            "controls-before-lengths",
+            "checks names and ids for control characters before their length",
+            payload::controls_before_lengths,
+        ),
     ]
 }
 
@@ -264,6 +269,7 @@ fn container_mutants() -> Vec<Mutant> {
             "writes the protected header members sorted by name",
             container::header_members_sorted,
         ),
+        bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),
         bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
     ]
 }

@@ -113,3 +113,24 @@ pub(super) fn null_issuer_refused(op: &str, input: &Value) -> Answer {
         _ => reference(op, input),
     }
 }
+
+/// Checks control characters before lengths.
+pub(super) fn controls_before_lengths(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let text = input["payload"].as_str().unwrap_or_default();
+    let controlled = serde_json::from_str::<Value>(text).ok().is_some_and(|doc| {
+        doc["accounts"].as_array().into_iter().flatten().any(|a| {
+            ["id", "name", "issuer"].iter().any(|k| {
+                a[*k]
+                    .as_str()
+                    .is_some_and(|s| s.chars().any(char::is_control))
+            })
+        })
+    });
+    match answer {
+        Answer::Error(code) if op == "payload.parse" && code == "too_large" && controlled => {
+            Answer::Error("invalid_parameter".into())
+        }
+        other => other,
+    }
+}

@@ -342,6 +342,7 @@ pub(crate) fn container() -> VectorFile {
 }
 
 fn notes(b: &mut Builder) {
+    b.note("WriterOrder", "Error precedence", "A writer refuses in the order of REQ-CONTAINER-054: the payload, the recipient count, each recipient, duplicate kids.", &["REQ-CONTAINER-054"]);
     b.note("KidMatch", "Key confusion", "A recipient is chosen by a kid equal to the key's, code point by code point: no case folding, no trimming.", &["REQ-CONTAINER-030"]);
     b.note("Repeated", "Parser differential", "A member given twice is refused at every level; JOSE libraries keep the last, so two readers see two containers.", &["REQ-CONTAINER-003", "REQ-CONTAINER-010"]);
     b.note("Base64url", "Parser differential", "Unpadded base64url exactly: no white space, no padding, zero unused bits (lenient decoders accept all three).", &["REQ-CONTAINER-010", "REQ-CONTAINER-027", "REQ-CONTAINER-028"]);
@@ -1328,28 +1329,28 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
     leaky["accounts"][1]["secret"] = "JBSWY3DPEHPK3PXP".into();
     b.invalid(
         "a placeholder with a secret is not written",
-        &["REQ-PAYLOAD-031"],
+        &["REQ-PAYLOAD-031", "REQ-CONTAINER-054", "REQ-ACCOUNT-011"],
         &[],
         seal(&leaky, json!([{ "key": c.jwk1 }])),
         "secret_in_placeholder",
     );
     b.invalid(
         "a passphrase with 1,000 iterations is not written",
-        &["REQ-CONTAINER-051"],
+        &["REQ-CONTAINER-051", "REQ-CONTAINER-054"],
         &["KdfCost"],
         seal(&canonical, json!([{ "passphrase": PASS, "p2c": 1000 }])),
         "kdf_params_out_of_range",
     );
     b.invalid(
         "no recipient",
-        &["REQ-CONTAINER-050"],
+        &["REQ-CONTAINER-054"],
         &[],
         seal(&canonical, json!([])),
         "invalid_parameter",
     );
     b.invalid(
         "two recipients with one kid",
-        &["REQ-CONTAINER-052"],
+        &["REQ-CONTAINER-052", "REQ-CONTAINER-054"],
         &[],
         seal(&canonical, json!([{ "key": c.jwk1 }, { "key": c.jwk3 }])),
         "invalid_parameter",
@@ -1359,11 +1360,49 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         .collect();
     b.invalid(
         "17 recipients",
-        &["REQ-CONTAINER-004"],
+        &["REQ-CONTAINER-004", "REQ-CONTAINER-054"],
         &[],
         seal(&canonical, Value::Array(many)),
         "too_large",
     );
+    let mut leaky_17: Vec<Value> = (0..17)
+        .map(|i| json!({ "key": oct(&format!("k{i}"), &[i as u8; 32]) }))
+        .collect();
+    leaky_17.push(json!({ "passphrase": PASS, "p2c": 1000 }));
+    let order: [(&str, Value, &str); 4] = [
+        (
+            "a placeholder with a secret and no recipient: the payload first",
+            seal(&leaky, json!([])),
+            "secret_in_placeholder",
+        ),
+        (
+            "no recipient, and nothing else wrong",
+            seal(&canonical, json!([])),
+            "invalid_parameter",
+        ),
+        (
+            "17 recipients, one a passphrase with 1,000 iterations: the count first",
+            seal(&canonical, Value::Array(leaky_17)),
+            "too_large",
+        ),
+        (
+            "a passphrase with 1,000 iterations before two recipients with one kid",
+            seal(
+                &canonical,
+                json!([{ "key": c.jwk1 }, { "passphrase": PASS, "p2c": 1000 }, { "key": c.jwk3 }]),
+            ),
+            "kdf_params_out_of_range",
+        ),
+    ];
+    for (comment, input, error) in order {
+        b.invalid(
+            comment,
+            &["REQ-CONTAINER-054"],
+            &["WriterOrder"],
+            input,
+            error,
+        );
+    }
     let alone: [(&str, &[&str], Value); 3] = [
         ("a single passphrase recipient: p2s and p2c in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-051"], json!([{ "passphrase": PASS, "p2c": 210_000 }])),
         ("a single EC recipient (ECDH-ES+A256KW): epk in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-052", "REQ-CONTAINER-060"], json!([{ "key": ec_key() }])),

@@ -574,6 +574,32 @@ fn text_traps(b: &mut Builder) {
             number("version", "18446744073709551615"),
             "unsupported_version",
         ),
+        (
+            "an id of 65 bytes with a control character: the length first",
+            &["REQ-ACCOUNT-002"],
+            &["Limits"],
+            text(&doc(json!([edit(&totp_account("t"), |a| a["id"] =
+                format!("{}\u{1}", "a".repeat(64)).into())]))),
+            "too_large",
+        ),
+        (
+            "a name of 257 bytes with a control character: the length first",
+            &["REQ-ACCOUNT-003"],
+            &["Limits"],
+            text(&acct(&|a| {
+                a["name"] = format!("{}\u{1}", "a".repeat(256)).into()
+            })),
+            "too_large",
+        ),
+        (
+            "a name of 257 bytes beginning with a space: the space first",
+            &["REQ-ACCOUNT-003"],
+            &["Limits"],
+            text(&acct(&|a| {
+                a["name"] = format!(" {}", "a".repeat(256)).into()
+            })),
+            "invalid_parameter",
+        ),
     ];
     invalid_rows(b, rows);
 }
