@@ -284,3 +284,36 @@ pub(super) fn writer_checks_recipients_first(op: &str, input: &Value) -> Answer 
         _ => reference(op, input),
     }
 }
+
+/// Its ECDH-ES+A256KW path always fails: EC keys neither open nor seal.
+pub(super) fn ecdh_always_fails(op: &str, input: &Value) -> Answer {
+    let ec = |k: &Value| k["kty"] == "EC";
+    let uses_ec = ec(&input["key"])
+        || input["recipients"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| ec(&r["key"]));
+    match op {
+        "container.open" | "container.seal" if uses_ec => Answer::Error("decryption_failed".into()),
+        _ => reference(op, input),
+    }
+}
+
+/// Takes the limits as exclusive: 16 recipients and a 128-byte kid are refused.
+pub(super) fn limits_exclusive(op: &str, input: &Value) -> Answer {
+    let container: Value =
+        serde_json::from_str(input["container"].as_str().unwrap_or("")).unwrap_or_default();
+    let recipients = container["recipients"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let at_limit = recipients.len() >= 16
+        || recipients
+            .iter()
+            .any(|r| r["header"]["kid"].as_str().is_some_and(|k| k.len() >= 128));
+    match op {
+        "container.open" if at_limit => Answer::Error("too_large".into()),
+        _ => reference(op, input),
+    }
+}

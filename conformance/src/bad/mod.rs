@@ -269,6 +269,8 @@ fn container_mutants() -> Vec<Mutant> {
             "writes the protected header members sorted by name",
             container::header_members_sorted,
         ),
+        bad("ecdh-always-fails", "its ECDH-ES+A256KW path always fails", container::ecdh_always_fails),
+        bad("limits-exclusive", "refuses 16 recipients and a 128-byte kid", container::limits_exclusive),
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),
         bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
     ]

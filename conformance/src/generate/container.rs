@@ -338,6 +338,7 @@ pub(crate) fn container() -> VectorFile {
     adding_recipients(&mut b, &mut c);
     removing_recipients(&mut b, &c);
     key_first(&mut b, &c);
+    at_the_limits(&mut b, &mut c);
     b.finish()
 }
 
@@ -1427,6 +1428,65 @@ fn ec_key() -> Value {
         "kid": "9nqGpuC2Btb4_kefOWurZdXwSm4pwmu0vnJP4tmGZxM",
         "x": "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE", "y": "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk",
         "d": "4-MT-FLnC-iIEtiJzuZX69ik2SBdzv39Qf9EIm74jSg" })
+}
+
+/// A container sealed to [`ec_key`] (its ephemeral key drawn at random once, by the
+/// reference), kept as it was written: the generator checks that it still opens.
+const ECDH_CONTAINER: &str = include_str!("ecdh-container.json");
+
+/// What is allowed exactly at the limits, and ECDH-ES+A256KW opened for real.
+fn at_the_limits(b: &mut Builder, c: &mut Ctx) {
+    b.group("At the limits, and a recovery key pair", None);
+    let ecdh = ECDH_CONTAINER.trim();
+    let key = Credential::Key(RecoveryKey::from_jwk_json(ec_key().to_string().as_bytes()).unwrap());
+    let opened = container::open(ecdh.as_bytes(), &key).expect("the ECDH-ES container still opens");
+    assert_eq!(normal(&opened.payload), c.expected());
+    b.valid(
+        "an ECDH-ES+A256KW container opened with its EC key pair",
+        &[
+            "REQ-CONTAINER-026",
+            "REQ-CONTAINER-030",
+            "REQ-CONTAINER-060",
+        ],
+        &[],
+        with_key(ecdh, &ec_key()),
+        c.expected(),
+    );
+    let keys: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("k{i}"), c.rng.bytes(32)))
+        .collect();
+    let pairs: Vec<(&str, &[u8])> = keys
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
+    let header = header_text("\"generation\":7", 0);
+    let sixteen = sealed_for(
+        &mut c.rng,
+        &pairs,
+        &header,
+        &the_payload(Platform::Ios).to_json(),
+    );
+    b.valid(
+        "16 recipients, opened by the last",
+        &["REQ-CONTAINER-004"],
+        &["Limits"],
+        with_key(&sixteen, &oct("k15", &keys[15].1)),
+        c.expected(),
+    );
+    let kid = "k".repeat(128);
+    let long_kid = sealed_for(
+        &mut c.rng,
+        &[(&kid, &c.k1)],
+        &header,
+        &the_payload(Platform::Ios).to_json(),
+    );
+    b.valid(
+        "a kid of 128 bytes",
+        &["REQ-CONTAINER-023"],
+        &["Limits"],
+        with_key(&long_kid, &oct(&kid, &c.k1)),
+        c.expected(),
+    );
 }
 
 /// The key is checked before the container (REQ-CONTAINER-061).
