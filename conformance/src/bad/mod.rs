@@ -11,6 +11,7 @@ use crate::reference::Reference;
 mod container;
 mod otp;
 mod payload;
+mod restore;
 
 /// One deliberately broken implementation.
 pub struct Mutant {
@@ -276,12 +277,22 @@ fn container_mutants() -> Vec<Mutant> {
     ]
 }
 
+/// The known-bad restore planners of [`restore`].
+fn restore_mutants() -> Vec<Mutant> {
+    vec![bad(
+        "derived-id-reused",
+        "gives a restored account its derived id even when the device already uses it",
+        restore::derived_id_reused,
+    )]
+}
+
 /// The list of known-bad implementations.
 pub fn mutants() -> Vec<Mutant> {
     let mut list = older_mutants();
     list.extend(otp_mutants());
     list.extend(payload_mutants());
     list.extend(container_mutants());
+    list.extend(restore_mutants());
     list
 }
 

@@ -184,6 +184,46 @@ fn outcomes(b: &mut Builder) -> Value {
             input(json!([code("gh", "totp", "Other", "bob", C)]), "ios", "keep-both"),
             vec![("gh", "kept_both", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]),
     ];
+    let derived = derived_id("b-1", "gh");
+    let taken = json!([
+        code(
+            "gh",
+            "totp",
+            "Other",
+            "bob",
+            "KRSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
+        ),
+        code(
+            &derived,
+            "totp",
+            "Other",
+            "carol",
+            "KRSXG5CAONSWG4TFOQQGM33SEB3GQ2LT"
+        ),
+    ]);
+    let inp = input(taken, "ios", "keep-both");
+    let out = answer(
+        &inp,
+        &[
+            ("gh", "kept_both", "ready"),
+            FRESH[1],
+            FRESH[2],
+            FRESH[3],
+            FRESH[4],
+        ],
+    );
+    assert_eq!(
+        out["outcomes"][0]["added_id"],
+        format!("{derived}-2"),
+        "REQ-RESTORE-025"
+    );
+    b.valid(
+        "the backup's id and its derived id both taken on the device: -2 is appended",
+        &["REQ-RESTORE-025"],
+        &["Matching"],
+        inp,
+        out,
+    );
     let mut second_device = Value::Null;
     for (comment, reqs, flags, inp, expect) in scenarios {
         let out = answer(&inp, &expect);
@@ -413,4 +453,18 @@ fn refused_inputs(b: &mut Builder) {
         input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
         answer(&input(json!([{ "id": "gh", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": A }]), "ios", "keep-both"),
             &[("gh", "already_present", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]));
+}
+
+/// REQ-RESTORE-025, computed here: `restored-` and the hex of the first 8 bytes of
+/// SHA-256(backup id, a zero byte, account id).
+fn derived_id(backup_id: &str, account_id: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(backup_id.as_bytes());
+    h.update([0]);
+    h.update(account_id.as_bytes());
+    format!(
+        "restored-{}",
+        data_encoding::HEXLOWER.encode(&h.finalize()[..8])
+    )
 }
