@@ -29,6 +29,10 @@ pub trait Implementation {
         (self.call(operation, input), None)
     }
 
+    /// The time the next request may take, when its case allows more than the runner's
+    /// default (`None`: the default). In process there is nothing to do.
+    fn allow_time(&mut self, _allowance: Option<std::time::Duration>) {}
+
     /// A name for reports.
     fn name(&self) -> String;
 }

@@ -191,6 +191,11 @@ pub struct TestCase {
     /// The expected error code of an invalid (or acceptable) case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The time this case allows an answer, in milliseconds, when it is more than the
+    /// runner's per-request default: inputs of tens of megabytes take an adapter in a
+    /// scripting language seconds to read.
+    #[serde(rename = "timeoutMs", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
     /// For operations that write (their exact bytes are free), the check the runner makes of
     /// a valid answer instead of comparing it: `sealed`, `recipient_added`, `crash_safe` or
     /// `timing_independent` (`spec/adapter-protocol.md`).

@@ -26,6 +26,8 @@ struct Running {
 pub struct Process {
     command: String,
     timeout: Duration,
+    /// The current case's own allowance, when longer than `timeout`.
+    allowance: Option<Duration>,
     running: Option<Running>,
     next_id: u64,
     restarts: u64,
@@ -37,6 +39,7 @@ impl Process {
         Process {
             command: command.to_string(),
             timeout,
+            allowance: None,
             running: None,
             next_id: 1,
             restarts: 0,
@@ -93,7 +96,7 @@ impl Process {
     fn exchange(&mut self, operation: &str, input: &Value) -> Result<Value, String> {
         let id = self.next_id;
         self.next_id += 1;
-        let timeout = self.timeout;
+        let timeout = self.allowance.map_or(self.timeout, |a| a.max(self.timeout));
         let running = self.start()?;
         let request = json!({ "id": id, "op": operation, "input": input });
         writeln!(running.stdin, "{request}")
@@ -194,6 +197,10 @@ impl Implementation for Process {
                 }
             }
         }
+    }
+
+    fn allow_time(&mut self, allowance: Option<Duration>) {
+        self.allowance = allowance;
     }
 
     fn name(&self) -> String {

@@ -168,3 +168,28 @@ fn an_integer_above_2_64_in_an_answer_is_shown_as_written() {
     assert!(text.contains("18446744073709551616"), "{text}");
     assert!(!text.contains("e19"), "{text}");
 }
+
+#[test]
+fn a_case_may_allow_more_time_than_the_default() {
+    let slow = r#"while read line; do sleep 1; echo "{\"id\": $(echo "$line" | sed 's/.*"id":\([0-9]*\).*/\1/'), \"ok\": {}}"; done"#;
+    let mut adapter = Process::new(slow, Duration::from_millis(300));
+    assert!(matches!(
+        adapter.call("hotp.generate", &json!({})),
+        authbackup_conformance::Answer::Broken(_)
+    ));
+    adapter.allow_time(Some(Duration::from_secs(5)));
+    assert_eq!(
+        adapter.call("hotp.generate", &json!({})),
+        authbackup_conformance::Answer::Ok(json!({}))
+    );
+    let huge: Vec<_> = model::cases(&model::load(&model::default_dir()).unwrap())
+        .into_iter()
+        .filter(|c| c.case.timeout_ms.is_some())
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        huge.len(),
+        2,
+        "the 64 MiB container and the 100,001 accounts: {huge:?}"
+    );
+}

@@ -1232,6 +1232,7 @@ fn limits(b: &mut Builder, c: &mut Ctx) {
         json!({ "container": { "$repeat": { "text": " ", "times": 64 * 1024 * 1024 + 1 } }, "key": c.jwk1 }),
         "too_large",
     );
+    b.allowing(60_000);
 }
 
 /// Decrypted bytes that are not this container's payload.

@@ -179,6 +179,7 @@ impl Builder {
                 result,
                 output,
                 error: error.map(str::to_owned),
+                timeout_ms: None,
                 check: None,
             });
     }
@@ -203,6 +204,16 @@ impl Builder {
         error: &str,
     ) {
         self.push(comment, reqs, flags, input, Expect::Error(error));
+    }
+
+    /// Gives the newest case `ms` milliseconds to be answered (a huge input).
+    pub(crate) fn allowing(&mut self, ms: u64) {
+        let case = self
+            .groups
+            .last_mut()
+            .and_then(|g| g.tests.last_mut())
+            .expect("a case first");
+        case.timeout_ms = Some(ms);
     }
 
     /// Marks the newest case as judged by `check` instead of by comparing outputs.

@@ -622,6 +622,7 @@ fn limits(b: &mut Builder) {
         ] } }),
         "too_large",
     );
+    b.allowing(60_000);
 }
 
 /// `backup.build`: what a backup keeps of each account type.
