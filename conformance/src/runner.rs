@@ -347,6 +347,7 @@ fn run_one(
     selection: &Selection,
     expected_failures: &ExpectedFailures,
 ) -> Status {
+    implementation.allow_time(case.case.timeout_ms.map(std::time::Duration::from_millis));
     let (answer, message) =
         implementation.call_with_message(&case.operation, &crate::model::expand(&case.case.input));
     if answer == Answer::Unsupported {

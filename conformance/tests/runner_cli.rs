@@ -193,3 +193,33 @@ fn a_case_may_allow_more_time_than_the_default() {
         "the 64 MiB container and the 100,001 accounts: {huge:?}"
     );
 }
+
+#[test]
+fn the_runner_gives_a_case_its_allowance() {
+    // An adapter that takes a second per request: only the cases that allow it pass the time.
+    let slow = r#"while read line; do sleep 1; echo "{\"id\": $(echo "$line" | cut -c7-20 | cut -d, -f1), \"error\": \"too_large\"}"; done"#;
+    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let huge: Vec<String> = cases
+        .iter()
+        .filter(|c| c.case.timeout_ms.is_some())
+        .map(|c| c.id.clone())
+        .collect();
+    let mut adapter = Process::new(slow, Duration::from_millis(300));
+    let selection = runner::Selection {
+        run: huge,
+        ..Default::default()
+    };
+    let r = runner::run(
+        &mut adapter,
+        &cases,
+        &selection,
+        &Default::default(),
+        &mut |_| {},
+    );
+    assert_eq!(
+        r.summary.passed,
+        2,
+        "{}",
+        authbackup_conformance::report::human(&r)
+    );
+}
