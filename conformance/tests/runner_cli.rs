@@ -199,9 +199,10 @@ fn the_runner_gives_a_case_its_allowance() {
     // An adapter that takes a second per request: only the cases that allow it pass the time.
     let slow = r#"while read line; do sleep 1; echo "{\"id\": $(echo "$line" | cut -c7-20 | cut -d, -f1), \"error\": \"too_large\"}"; done"#;
     let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    // The 4 MB payload only: the 64 MiB container would just make the test slower.
     let huge: Vec<String> = cases
         .iter()
-        .filter(|c| c.case.timeout_ms.is_some())
+        .filter(|c| c.case.timeout_ms.is_some() && c.section == "payload")
         .map(|c| c.id.clone())
         .collect();
     let mut adapter = Process::new(slow, Duration::from_millis(300));
@@ -218,7 +219,7 @@ fn the_runner_gives_a_case_its_allowance() {
     );
     assert_eq!(
         r.summary.passed,
-        2,
+        1,
         "{}",
         authbackup_conformance::report::human(&r)
     );
