@@ -219,6 +219,7 @@ fn payload_mutants() -> Vec<Mutant> {
             "checks names and ids for control characters before their length",
             payload::controls_before_lengths,
         ),
+        bad("device-file-lenient", "drops unknown members and bad states of device accounts, and takes null as a wrong type", payload::device_file_lenient),
     ]
 }
 

@@ -134,3 +134,44 @@ pub(super) fn controls_before_lengths(op: &str, input: &Value) -> Answer {
         other => other,
     }
 }
+
+/// Reads device accounts leniently: unknown members and a bad state are dropped, a `null`
+/// member is a wrong type.
+pub(super) fn device_file_lenient(op: &str, input: &Value) -> Answer {
+    let Some(device) = input["device"].as_array().filter(|_| op == "backup.build") else {
+        return reference(op, input);
+    };
+    if device.iter().any(|a| {
+        a.as_object()
+            .is_some_and(|m| m.values().any(Value::is_null))
+    }) {
+        return Answer::Error("malformed".into());
+    }
+    const KNOWN: [&str; 11] = [
+        "id",
+        "type",
+        "issuer",
+        "name",
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "token",
+        "excluded_by_policy",
+        "state",
+    ];
+    let cleaned: Vec<Value> = device
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            if let Some(m) = a.as_object_mut() {
+                m.retain(|k, v| {
+                    KNOWN.contains(&k.as_str())
+                        && !(k == "state" && v != "ready" && v != "action_required")
+                });
+            }
+            a
+        })
+        .collect();
+    reference(op, &json!({ "device": cleaned }))
+}

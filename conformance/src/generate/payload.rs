@@ -59,10 +59,12 @@ pub(crate) fn payload() -> VectorFile {
     text_traps(&mut b);
     limits(&mut b);
     build(&mut b);
+    device_file(&mut b);
     b.finish()
 }
 
 fn notes(b: &mut Builder) {
+    b.note("DeviceFile", "Input validation", "A device's accounts are read strictly: unknown members, wrong types and states refused, null members absent.", &["REQ-DEVICE-001", "REQ-DEVICE-003"]);
     b.note("Placeholder", "Data leak", "A placeholder carrying a secret or token would restore a credential that must never leave the device.", &["REQ-ACCOUNT-006", "REQ-PAYLOAD-013"]);
     b.note(
         "UnknownMember",
@@ -623,6 +625,79 @@ fn limits(b: &mut Builder) {
         "too_large",
     );
     b.allowing(60_000);
+}
+
+/// `backup.build` reading device accounts: the rules of the device accounts file.
+fn device_file(b: &mut Builder) {
+    b.group(
+        "Reading a device's accounts (the device accounts file, REQ-DEVICE-001 to -003)",
+        Some("backup.build"),
+    );
+    let totp = json!({ "id": "t", "type": "totp", "issuer": "GitHub", "name": "alice", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" });
+    let device = |f: &dyn Fn(&mut Value)| json!({ "device": [edit(&totp, f)] });
+    let kept = |issuer: Value| {
+        json!({ "accounts": [{ "id": "t", "type": "totp", "issuer": issuer, "name": "alice",
+        "secret": "3132333435363738393031323334353637383930", "algorithm": "SHA1", "digits": 6, "period": 30 }], "left_out": [] })
+    };
+    b.valid(
+        "a null issuer is absent",
+        &["REQ-DEVICE-001", "REQ-DEVICE-002"],
+        &["DeviceFile"],
+        device(&|a| a["issuer"] = Value::Null),
+        kept(Value::Null),
+    );
+    b.valid(
+        "state action_required is read",
+        &["REQ-DEVICE-001"],
+        &["DeviceFile"],
+        device(&|a| a["state"] = "action_required".into()),
+        kept("GitHub".into()),
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "an unknown member (a password)",
+            &["REQ-DEVICE-001"],
+            &["DeviceFile"],
+            device(&|a| a["password"] = "hunter2".into()),
+            "malformed",
+        ),
+        (
+            "a state that is neither ready nor action_required",
+            &["REQ-DEVICE-001"],
+            &["DeviceFile"],
+            device(&|a| a["state"] = "broken".into()),
+            "invalid_parameter",
+        ),
+        (
+            "digits as a string",
+            &["REQ-DEVICE-001"],
+            &["DeviceFile"],
+            device(&|a| a["digits"] = "6".into()),
+            "malformed",
+        ),
+        (
+            "excluded_by_policy as a string",
+            &["REQ-DEVICE-001"],
+            &["DeviceFile"],
+            device(&|a| a["excluded_by_policy"] = "yes".into()),
+            "malformed",
+        ),
+        (
+            "a null secret on a code-bearing account is no secret",
+            &["REQ-DEVICE-001", "REQ-ACCOUNT-010"],
+            &["DeviceFile"],
+            device(&|a| a["secret"] = Value::Null),
+            "invalid_secret",
+        ),
+        (
+            "a placeholder's digits follow the rules too",
+            &["REQ-DEVICE-003"],
+            &["DeviceFile"],
+            json!({ "device": [{ "id": "w", "type": "work_school", "name": "a", "digits": 9 }] }),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
 }
 
 /// `backup.build`: what a backup keeps of each account type.
