@@ -660,5 +660,10 @@ fn older_mutants() -> Vec<Mutant> {
                 _ => reference(op, input),
             },
         },
+        bad(
+            "untouched-unlisted",
+            "does not list the device accounts no backup account matched",
+            restore::untouched_unlisted,
+        ),
     ]
 }

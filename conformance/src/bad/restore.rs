@@ -17,3 +17,14 @@ pub(super) fn derived_id_reused(op: &str, input: &Value) -> Answer {
         other => other,
     }
 }
+
+/// Leaves the untouched device accounts out of its plan.
+pub(super) fn untouched_unlisted(op: &str, input: &Value) -> Answer {
+    match reference(op, input) {
+        Answer::Ok(mut v) if op == "restore.plan" => {
+            v["untouched"] = Value::Array(Vec::new());
+            Answer::Ok(v)
+        }
+        other => other,
+    }
+}

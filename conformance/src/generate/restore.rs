@@ -184,6 +184,41 @@ fn outcomes(b: &mut Builder) -> Value {
             input(json!([code("gh", "totp", "Other", "bob", C)]), "ios", "keep-both"),
             vec![("gh", "kept_both", "ready"), FRESH[1], FRESH[2], FRESH[3], FRESH[4]]),
     ];
+    let own = json!([
+        code(
+            "own-1",
+            "totp",
+            "Own",
+            "me",
+            "KRSXG5DAONSWG4TFOQQGM33SEB3GQ2LT"
+        ),
+        code(
+            "hand-1",
+            "totp",
+            "example bank",
+            "ALICE",
+            "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
+        )
+    ]);
+    for policy in ["keep-both", "prefer-backup", "prefer-device"] {
+        let inp = input(own.clone(), "ios", policy);
+        let bank = match policy {
+            "keep-both" => ("bank", "kept_both", "ready"),
+            "prefer-backup" => ("bank", "replaced", "ready"),
+            _ => ("bank", "device_kept", "ready"),
+        };
+        let out = answer(&inp, &with_bank(bank));
+        assert_eq!(out["untouched"], json!(["own-1"]), "REQ-RESTORE-024");
+        b.valid(
+            &format!(
+                "{policy}: a device account no backup account matches is listed untouched and kept"
+            ),
+            &["REQ-RESTORE-024"],
+            &["Overwrite"],
+            inp,
+            out,
+        );
+    }
     let derived = derived_id("b-1", "gh");
     let taken = json!([
         code(

@@ -377,7 +377,8 @@ fn restore_plan(input: &Value) -> Result<Value, Error> {
             })
         })
         .collect();
-    Ok(json!({ "outcomes": outcomes, "device": device_after }))
+    let untouched: Vec<&str> = plan.untouched.iter().map(|d| d.id.as_str()).collect();
+    Ok(json!({ "outcomes": outcomes, "untouched": untouched, "device": device_after }))
 }
 
 fn lifecycle_run(input: &Value) -> Result<Value, Error> {
