@@ -314,7 +314,7 @@ impl Ctx {
 pub(crate) fn container() -> VectorFile {
     let mut b = Builder::new("container", "container.open", &[
         "The encrypted container (spec/container.md). Containers are sealed with the fixed keys given in each case's input and a fixed seed, so any implementation can open them.",
-        "Expected payloads are the payload that was sealed (normalised); expected error codes are written out by hand. ECDH-ES+A256KW containers are not generated here: their ephemeral keys are random, so they could not be reproduced; recipients of that kind appear with checked shapes only.",
+        "Expected payloads are the payload that was sealed (normalised); expected error codes are written out by hand. The ECDH-ES+A256KW container was sealed once (its ephemeral key is random) and is kept as written; the generator checks it still opens with its key pair.",
     ]);
     notes(&mut b);
     let mut c = Ctx::new();
