@@ -5,11 +5,10 @@
 use std::time::Duration;
 
 use authbackup_conformance::difffuzz::{self, FuzzConfig};
-use authbackup_conformance::{bad, model, Answer};
-use common::Variant;
+use authbackup_conformance::{bad, model};
+use common::{refusing_short_secrets, without_t0, Variant};
 
 mod common;
-use serde_json::Value;
 
 fn config(profiles: &[&str], seconds: u64) -> FuzzConfig {
     FuzzConfig {
@@ -18,20 +17,6 @@ fn config(profiles: &[&str], seconds: u64) -> FuzzConfig {
         profiles: profiles.iter().map(|p| p.to_string()).collect(),
         max_findings: 50,
         ..Default::default()
-    }
-}
-
-/// Refuses secrets under 16 bytes, as RFC 4226 asks.
-fn strict(op: &str, input: &Value, answer: Answer) -> Answer {
-    let short = |v: &Value| {
-        v.get("secret")
-            .and_then(Value::as_str)
-            .is_some_and(|h| h.len() < 32)
-    };
-    match &answer {
-        _ if op != "secret.decode" && short(input) => Answer::Error("invalid_secret".into()),
-        Answer::Ok(v) if short(v) => Answer::Error("invalid_secret".into()),
-        _ => answer,
     }
 }
 
@@ -59,13 +44,7 @@ fn each_distinct_disagreement_is_reported_once() {
 
 #[test]
 fn an_unsupported_input_skips_that_input_only() {
-    let mut no_t0 = Variant(|op: &str, input: &Value, answer| {
-        if model::features(op, input).contains(&"t0".to_string()) {
-            Answer::Unsupported
-        } else {
-            answer
-        }
-    });
+    let mut no_t0 = Variant(without_t0);
     let r = difffuzz::fuzz(&mut no_t0, &config(&["totp"], 2));
     assert!(r.findings.is_empty());
     assert!(
@@ -84,7 +63,7 @@ fn an_unsupported_input_skips_that_input_only() {
 
 #[test]
 fn skip_and_expected_failures_name_policies() {
-    let mut refuses_short = Variant(strict);
+    let mut refuses_short = Variant(refusing_short_secrets);
     let plain = difffuzz::fuzz(&mut refuses_short, &config(&["hotp", "totp", "uri"], 2));
     assert!(!plain.findings.is_empty());
     assert!(plain

@@ -5,7 +5,7 @@
 use authbackup_conformance::model::{self, Level};
 use authbackup_conformance::runner::{self, Status};
 use authbackup_conformance::{report, Answer};
-use common::{cases, run_with as run, Variant};
+use common::{cases, refusing_short_secrets, run_with as run, without_t0, Variant};
 
 mod common;
 use serde_json::{json, Value};
@@ -20,13 +20,7 @@ fn otp_only(levels: &[Level]) -> runner::Selection {
 
 #[test]
 fn an_implementation_without_t0_loses_only_the_t0_cases() {
-    let mut no_t0 = Variant(|op: &str, input: &Value, answer| {
-        if model::features(op, input).contains(&"t0".to_string()) {
-            Answer::Unsupported
-        } else {
-            answer
-        }
-    });
+    let mut no_t0 = Variant(without_t0);
     let r = run(&mut no_t0, &Default::default());
     assert!(r.success(), "{}", report::human(&r));
     let t0_cases = cases()
@@ -72,25 +66,9 @@ fn unsupported_operations_skip_their_cases_and_nothing_else() {
     );
 }
 
-/// Hex secret of a request or answer, in bytes.
-fn secret_len(v: &Value) -> Option<usize> {
-    v.get("secret").and_then(Value::as_str).map(|h| h.len() / 2)
-}
-
 #[test]
 fn refusing_secrets_under_16_bytes_fails_only_secret_length_cases() {
-    let mut strict = Variant(|op: &str, input: &Value, answer: Answer| {
-        let account = input.get("account").unwrap_or(input);
-        let sent = secret_len(account).filter(|_| op != "secret.decode");
-        let read = match &answer {
-            Answer::Ok(v) => secret_len(v),
-            _ => None,
-        };
-        match sent.or(read) {
-            Some(n) if n < 16 => Answer::Error("invalid_secret".into()),
-            _ => answer,
-        }
-    });
+    let mut strict = Variant(refusing_short_secrets);
     let r = run(&mut strict, &otp_only(&[]));
     let failed: Vec<_> = r
         .cases

@@ -39,3 +39,28 @@ impl<F: FnMut(&str, &Value, Answer) -> Answer> Implementation for Variant<F> {
         "a variant of the reference".into()
     }
 }
+
+/// A library without T0: `unsupported` for every input that sets one.
+pub fn without_t0(op: &str, input: &Value, answer: Answer) -> Answer {
+    if model::features(op, input).contains(&"t0".to_string()) {
+        Answer::Unsupported
+    } else {
+        answer
+    }
+}
+
+/// A library that refuses secrets under 16 bytes, as RFC 4226 asks: the secret it is given
+/// (or, for text it decodes, the secret it reads) is checked first.
+pub fn refusing_short_secrets(op: &str, input: &Value, answer: Answer) -> Answer {
+    let bytes = |v: &Value| v.get("secret").and_then(Value::as_str).map(|h| h.len() / 2);
+    let account = input.get("account").unwrap_or(input);
+    let sent = bytes(account).filter(|_| op != "secret.decode");
+    let read = match &answer {
+        Answer::Ok(v) => bytes(v),
+        _ => None,
+    };
+    match sent.or(read) {
+        Some(n) if n < 16 => Answer::Error("invalid_secret".into()),
+        _ => answer,
+    }
+}
