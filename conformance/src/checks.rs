@@ -330,3 +330,46 @@ fn uri_faithful(case: &TestCase, output: &Value) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Answers to one `container.seal` request sent more than once: each container has its own
+/// IV and ciphertext, and each recipient its own wrapped content key, salt (`p2s`) and
+/// ephemeral key (`epk`) (REQ-CONTAINER-050, REQ-CONTAINER-051). AES key wrap is
+/// deterministic, so one key recipient wrapping the same bytes twice means one content key.
+pub fn fresh(outputs: &[&Value]) -> Result<(), String> {
+    let containers = outputs
+        .iter()
+        .map(|o| {
+            let text = o["container"].as_str().unwrap_or_default();
+            serde_json::from_str::<Value>(text).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (first, others) = containers.split_first().ok_or("no answer")?;
+    for other in others {
+        for member in ["iv", "ciphertext"] {
+            if first[member] == other[member] {
+                return Err(format!("two seals of one request wrote the same {member}: the content key or IV is not fresh"));
+            }
+        }
+        for r in first["recipients"].as_array().into_iter().flatten() {
+            let kid = &r["header"]["kid"];
+            let twin = other["recipients"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| &x["header"]["kid"] == kid);
+            let Some(twin) = twin else { continue };
+            let same = |v: &Value, w: &Value| !v.is_null() && v == w;
+            if same(&r["encrypted_key"], &twin["encrypted_key"]) {
+                return Err(format!("two seals of one request wrapped the same content key for {kid}: the content key is not fresh"));
+            }
+            for member in ["p2s", "epk"] {
+                if same(&r["header"][member], &twin["header"][member]) {
+                    return Err(format!(
+                        "two seals of one request wrote the same {member} for {kid}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -196,6 +196,10 @@ pub struct TestCase {
     /// scripting language seconds to read.
     #[serde(rename = "timeoutMs", default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
+    /// How many times the runner sends this case's request (once when absent): a writer must
+    /// draw fresh randomness for every container, which only two answers to one request show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<u32>,
     /// For operations that write (their exact bytes are free), the check the runner makes of
     /// a valid answer instead of comparing it: `sealed`, `recipient_added`, `crash_safe` or
     /// `timing_independent` (`spec/adapter-protocol.md`).

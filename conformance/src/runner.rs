@@ -260,6 +260,47 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<Deviation>> {
     }))
 }
 
+/// Sends the case's request to `implementation` as many times as the case says (once by
+/// default; a refusal ends the repeats): the answers, and the error message of the first.
+pub fn ask(implementation: &mut dyn Implementation, case: &Case) -> (Vec<Answer>, Option<String>) {
+    let input = crate::model::expand(&case.case.input);
+    let (first, message) = implementation.call_with_message(&case.operation, &input);
+    let mut answers = vec![first];
+    for _ in 1..case.case.calls.unwrap_or(1) {
+        if !matches!(answers[0], Answer::Ok(_)) {
+            break;
+        }
+        answers.push(implementation.call(&case.operation, &input));
+    }
+    (answers, message)
+}
+
+/// Judges every answer to one case ([`judge`]), then, when the request was sent more than
+/// once, that the answers differ where the spec asks for fresh randomness
+/// ([`crate::checks::fresh`]).
+pub fn judge_all(case: &Case, answers: &[Answer]) -> Result<(), Box<Deviation>> {
+    for answer in answers {
+        judge(case, answer)?;
+    }
+    let outputs: Vec<&Value> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Answer::Ok(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    if outputs.len() < 2 {
+        return Ok(());
+    }
+    crate::checks::fresh(&outputs).map_err(|why| {
+        Box::new(Deviation {
+            expected: json!({ "check": "fresh", "calls": outputs.len() }),
+            got: json!({ "ok": outputs, "check_failed": why }),
+            level: case.case.level,
+        })
+    })
+}
+
 /// The part of a secret in `input` (any string under a `secret` or `text` member, or a
 /// `secret=` URI parameter) that `message` repeats, if 8 or more characters of one appear in
 /// it (REQ-SECRET-010).
@@ -348,9 +389,8 @@ fn run_one(
     expected_failures: &ExpectedFailures,
 ) -> Status {
     implementation.allow_time(case.case.timeout_ms.map(std::time::Duration::from_millis));
-    let (answer, message) =
-        implementation.call_with_message(&case.operation, &crate::model::expand(&case.case.input));
-    if answer == Answer::Unsupported {
+    let (answers, message) = ask(implementation, case);
+    if answers.contains(&Answer::Unsupported) {
         let need = if case.case.features.is_empty() {
             case.operation.clone()
         } else {
@@ -369,7 +409,7 @@ fn run_one(
             got: json!({ "message_leaks": leaked }),
             level: Level::Policy,
         })),
-        None => judge(case, &answer),
+        None => judge_all(case, &answers),
     }
     .or_else(|d| {
         if d.level == Level::Policy && !selection.judges_policy() {

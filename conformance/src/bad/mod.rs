@@ -271,6 +271,16 @@ fn container_mutants() -> Vec<Mutant> {
             "writes the protected header members sorted by name",
             container::header_members_sorted,
         ),
+        bad(
+            "fixed-content-key",
+            "seals every container with one content key and IV",
+            container::fixed_content_key,
+        ),
+        bad(
+            "ec-points-unchecked",
+            "takes any 32-byte x and y as an EC point: no range or curve check",
+            container::ec_points_unchecked,
+        ),
         bad("ecdh-always-fails", "its ECDH-ES+A256KW path always fails", container::ecdh_always_fails),
         bad("limits-exclusive", "refuses 16 recipients and a 128-byte kid", container::limits_exclusive),
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),

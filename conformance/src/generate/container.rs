@@ -255,7 +255,10 @@ impl Ctx {
         let sealed = container::seal_with_randomness(&payload, &recipients, &mut fill).unwrap();
         let single = container::seal_with_randomness(&payload, &[key(&jwk1)], &mut fill).unwrap();
         let single = String::from_utf8(single).unwrap();
-        let ecdh_epk = json!({ "kty": "EC", "crv": "P-256", "x": BASE64URL_NOPAD.encode(&rng.bytes(32)), "y": BASE64URL_NOPAD.encode(&rng.bytes(32)) });
+        // Two draws once used for a random epk, kept so that the later containers stay as
+        // they were; the epk is now a point of the curve (REQ-CONTAINER-026).
+        let _ = (rng.bytes(32), rng.bytes(32));
+        let ecdh_epk = ec_public(&ec_key());
         let with_ecdh = edit(&single, |v| {
             v["recipients"].as_array_mut().unwrap().push(json!({
             "header": { "alg": "ECDH-ES+A256KW", "kid": "pair-3", "epk": ecdh_epk }, "encrypted_key": BASE64URL_NOPAD.encode(&[0u8; 40]) }))
@@ -387,6 +390,7 @@ fn notes(b: &mut Builder) {
             "REQ-CONTAINER-021",
         ],
     );
+    b.note("EcPoint", "Invalid-curve attack", "An EC point (an epk or a key's x and y) must be a point of P-256: each coordinate below the field prime p, not reduced modulo p, and on the curve; x = 0 is a point like any other. Checked before any key agreement.", &["REQ-CONTAINER-026", "REQ-CONTAINER-060"]);
     b.note("ShortKey", "Crash", "Encrypted keys of the wrong length must be refused before unwrapping (a short one crashes some libraries).", &["REQ-CONTAINER-027"]);
     b.note(
         "PlatformBinding",
@@ -942,8 +946,35 @@ fn refused_epk(b: &mut Builder, c: &Ctx) {
             }),
             "malformed",
         ),
+        (
+            "an epk off the curve (y with its last bit flipped), on a recipient the key does not use",
+            &["REQ-CONTAINER-026", "REQ-CONTAINER-001"],
+            &["EcPoint"],
+            c.ecdh(&|e| e["y"] = EC_KEY_Y_FLIPPED.into()),
+            "malformed",
+        ),
+        (
+            "an epk whose x is p: the point x = 0 once reduced modulo p, but not below p",
+            &["REQ-CONTAINER-026"],
+            &["EcPoint"],
+            c.ecdh(&|e| {
+                e["x"] = P256_PRIME.into();
+                e["y"] = Y_AT_X0.into();
+            }),
+            "malformed",
+        ),
     ];
     invalid_rows(b, rows);
+    b.valid(
+        "an epk whose x is 0 (a point of the curve), on a recipient the key does not use",
+        &["REQ-CONTAINER-026"],
+        &["EcPoint"],
+        c.ecdh(&|e| {
+            e["x"] = BASE64URL_NOPAD.encode(&[0u8; 32]).into();
+            e["y"] = Y_AT_X0.into();
+        }),
+        c.expected(),
+    );
 }
 
 /// Refused: lengths of the wrapped key, IV, tag and ciphertext, checked before any key is used.
@@ -1311,7 +1342,7 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         seal(&typed, json!([{ "key": c.jwk1 }])),
         json!({ "payload": canonical }),
     );
-    b.checked_by("sealed");
+    sealed_twice(b);
     b.valid(
         "three recipients, a passphrase among them",
         &[
@@ -1326,7 +1357,7 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         ),
         json!({ "payload": canonical }),
     );
-    b.checked_by("sealed");
+    sealed_twice(b);
     let mut leaky = canonical.clone();
     leaky["accounts"][1]["secret"] = "JBSWY3DPEHPK3PXP".into();
     b.invalid(
@@ -1348,6 +1379,16 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         &["REQ-CONTAINER-054"],
         &[],
         seal(&canonical, json!([])),
+        "invalid_parameter",
+    );
+    let mut off_curve = ec_key();
+    off_curve["y"] = EC_KEY_Y_FLIPPED.into();
+    off_curve.as_object_mut().unwrap().remove("d");
+    b.invalid(
+        "an EC public key off the curve is not sealed to",
+        &["REQ-CONTAINER-054", "REQ-CONTAINER-060"],
+        &["EcPoint"],
+        seal(&canonical, json!([{ "key": off_curve }])),
         "invalid_parameter",
     );
     b.invalid(
@@ -1418,9 +1459,41 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
             seal(&canonical, recipients),
             json!({ "payload": canonical }),
         );
-        b.checked_by("sealed");
+        sealed_twice(b);
     }
 }
+
+/// Marks the newest case as judged by opening what was written, sent twice: two seals of one
+/// request must not share a content key, IV, salt or ephemeral key (REQ-CONTAINER-050).
+fn sealed_twice(b: &mut Builder) {
+    b.checked_by("sealed");
+    b.called(2);
+}
+
+/// The x and y of a point of P-256 (that of [`ec_key`]).
+pub(crate) fn ec_point() -> (&'static str, &'static str) {
+    (
+        "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE",
+        "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk",
+    )
+}
+
+/// The public part of an EC JWK, as an `epk`.
+fn ec_public(jwk: &Value) -> Value {
+    json!({ "kty": "EC", "crv": "P-256", "x": jwk["x"], "y": jwk["y"] })
+}
+
+/// The field prime p of P-256, unpadded base64url of its 32 big-endian bytes: as a coordinate
+/// it is at or above p (and is 0 once reduced modulo p).
+const P256_PRIME: &str = "_____wAAAAEAAAAAAAAAAAAAAAD_______________8";
+
+/// The y of the P-256 point whose x is 0: the square root of the curve's b below p, with
+/// y² ≡ b (mod p), computed independently (p ≡ 3 mod 4, so y = b^((p+1)/4) mod p).
+const Y_AT_X0: &str = "ZkhceA4vg9ckM71dhKBrtlQcKvMdrocXKL-FahdPk_Q";
+
+/// `y` of [`ec_key`] with its lowest bit flipped: (x, y ± 1) is never on the curve, whose
+/// points with that x are (x, y) and (x, p − y).
+const EC_KEY_Y_FLIPPED: &str = "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dg";
 
 /// A fixed EC P-256 key pair for `ECDH-ES+A256KW` (drawn once, kept here so that cases can be
 /// reproduced).
@@ -1496,6 +1569,12 @@ fn key_first(b: &mut Builder, c: &Ctx) {
     let mut public = ec_key();
     public.as_object_mut().unwrap().remove("d");
     let rsa = json!({ "kty": "RSA", "n": "AQAB", "e": "AQAB" });
+    let mut off_curve = ec_key();
+    off_curve["y"] = EC_KEY_Y_FLIPPED.into();
+    let mut at_prime = ec_key();
+    at_prime["x"] = P256_PRIME.into();
+    at_prime["y"] = Y_AT_X0.into();
+
     let rows: Vec<Refused<'_>> = vec![
         (
             "an EC public key (no d) for the container's ECDH recipient",
@@ -1528,6 +1607,25 @@ fn key_first(b: &mut Builder, c: &Ctx) {
             &["REQ-CONTAINER-061", "REQ-CONTAINER-060"],
             &[],
             with_key("not json", &rsa),
+            "invalid_parameter",
+        ),
+        (
+            "an EC key pair whose x and y are off the curve, for the container's ECDH recipient",
+            &["REQ-CONTAINER-061", "REQ-CONTAINER-060"],
+            &["EcPoint"],
+            with_key(
+                &edit(&c.with_ecdh, |v| {
+                    v["recipients"][1]["header"]["kid"] = off_curve["kid"].clone()
+                }),
+                &off_curve,
+            ),
+            "invalid_parameter",
+        ),
+        (
+            "an EC key whose x is p (not below the prime)",
+            &["REQ-CONTAINER-061", "REQ-CONTAINER-060"],
+            &["EcPoint"],
+            with_key(&c.with_ecdh, &at_prime),
             "invalid_parameter",
         ),
         (

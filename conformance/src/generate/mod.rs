@@ -180,6 +180,7 @@ impl Builder {
                 output,
                 error: error.map(str::to_owned),
                 timeout_ms: None,
+                calls: None,
                 check: None,
             });
     }
@@ -214,6 +215,17 @@ impl Builder {
             .and_then(|g| g.tests.last_mut())
             .expect("a case first");
         case.timeout_ms = Some(ms);
+    }
+
+    /// Has the runner send the newest case's request `n` times; every answer is judged, and
+    /// the answers must differ where the spec asks for fresh randomness.
+    pub(crate) fn called(&mut self, n: u32) {
+        let case = self
+            .groups
+            .last_mut()
+            .and_then(|g| g.tests.last_mut())
+            .expect("a case first");
+        case.calls = Some(n);
     }
 
     /// Marks the newest case as judged by `check` instead of by comparing outputs.

@@ -135,11 +135,17 @@ impl RecoveryKey {
                         "an EC recovery key must use crv P-256",
                     ));
                 }
+                let mut point = Vec::with_capacity(2);
                 for name in ["x", "y"] {
                     let v = string(name)?.ok_or_else(|| {
                         Error::invalid_parameter(format!("an EC key needs {name:?}"))
                     })?;
-                    decode_exact(name, v, 32)?;
+                    point.push(decode_exact(name, v, 32)?);
+                }
+                if !on_p256(&point[0], &point[1]) {
+                    return Err(Error::invalid_parameter(
+                        "the EC key's x and y are not a point of P-256 (each below the prime, on the curve)",
+                    ));
                 }
                 let private = match string("d")? {
                     Some(d) => {
@@ -371,6 +377,26 @@ pub(super) fn check_kid(kid: &str) -> Result<()> {
     Ok(())
 }
 
+/// True when `x` and `y` (big-endian) are the coordinates of a point of P-256: each below the
+/// field prime, and on the curve (REQ-CONTAINER-026, REQ-CONTAINER-060). Checked before any
+/// key agreement: an off-curve point lets the peer learn bits of a private key (an invalid-
+/// curve attack), and a coordinate at or above the prime is another encoding of a point.
+pub(super) fn on_p256(x: &[u8], y: &[u8]) -> bool {
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::nid::Nid;
+    // EC_KEY_set_public_key_affine_coordinates refuses coordinates at or above the prime (it
+    // reads the point back and compares) and points off the curve.
+    let (Ok(group), Ok(x), Ok(y)) = (
+        EcGroup::from_curve_name(Nid::X9_62_PRIME256V1),
+        BigNum::from_slice(x),
+        BigNum::from_slice(y),
+    ) else {
+        return false;
+    };
+    EcKey::from_public_key_affine_coordinates(&group, &x, &y).is_ok()
+}
+
 fn decode_exact(name: &str, text: &str, len: usize) -> Result<Vec<u8>> {
     match BASE64URL_NOPAD.decode(text.as_bytes()) {
         Ok(bytes) if bytes.len() == len => Ok(bytes),
@@ -404,4 +430,40 @@ fn ec_thumbprint(jwk: &Jwk) -> Result<String> {
         ("x", &x),
         ("y", &y),
     ]))
+}
+
+#[cfg(test)]
+mod point_tests {
+    use super::on_p256;
+    use data_encoding::BASE64URL_NOPAD;
+
+    fn b(text: &str) -> Vec<u8> {
+        BASE64URL_NOPAD.decode(text.as_bytes()).unwrap()
+    }
+
+    // Values computed independently (Python integers): the field prime p, the y of the point
+    // whose x is 0 (b^((p+1)/4) mod p), and a key pair's public point.
+    const P: &str = "_____wAAAAEAAAAAAAAAAAAAAAD_______________8";
+    const Y0: &str = "ZkhceA4vg9ckM71dhKBrtlQcKvMdrocXKL-FahdPk_Q";
+    const X: &str = "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE";
+    const Y: &str = "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk";
+
+    #[test]
+    fn points_of_the_curve_are_accepted() {
+        assert!(on_p256(&b(X), &b(Y)));
+        assert!(on_p256(&[0; 32], &b(Y0)));
+    }
+
+    #[test]
+    fn coordinates_at_or_above_the_prime_are_refused_not_reduced() {
+        assert!(!on_p256(&b(P), &b(Y0)));
+    }
+
+    #[test]
+    fn points_off_the_curve_are_refused() {
+        let mut y = b(Y);
+        y[31] ^= 1;
+        assert!(!on_p256(&b(X), &y));
+        assert!(!on_p256(&[0; 32], &[0; 32]));
+    }
 }

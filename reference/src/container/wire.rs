@@ -9,7 +9,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::keys::{check_kid, KeyAlgorithm};
+use super::keys::{check_kid, on_p256, KeyAlgorithm};
 use super::limits::{
     MAX_CONTAINER_BYTES, MAX_PROTECTED_HEADER_BYTES, MAX_RECIPIENTS, P2C_MAX, P2C_MIN, P2S_BYTES,
 };
@@ -352,7 +352,8 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
     })
 }
 
-/// REQ-CONTAINER-026: the ephemeral key is exactly an EC P-256 public key.
+/// REQ-CONTAINER-026: the ephemeral key is exactly an EC P-256 public key, a point of the
+/// curve.
 fn check_epk(epk: Option<&Value>) -> Result<()> {
     let epk = match epk {
         Some(Value::Object(m)) => m,
@@ -362,18 +363,23 @@ fn check_epk(epk: Option<&Value>) -> Result<()> {
             ))
         }
     };
+    let coordinate = |c: &str| {
+        epk.get(c)
+            .and_then(Value::as_str)
+            .and_then(|s| BASE64URL_NOPAD.decode(s.as_bytes()).ok())
+            .filter(|b| b.len() == 32)
+    };
     let ok = epk.len() == 4
         && epk.get("kty") == Some(&Value::from("EC"))
-        && epk.get("crv") == Some(&Value::from("P-256"))
-        && ["x", "y"].iter().all(|c| {
-            epk.get(*c)
-                .and_then(Value::as_str)
-                .and_then(|s| BASE64URL_NOPAD.decode(s.as_bytes()).ok())
-                .is_some_and(|b| b.len() == 32)
-        });
-    if !ok {
+        && epk.get("crv") == Some(&Value::from("P-256"));
+    let (Some(x), Some(y), true) = (coordinate("x"), coordinate("y"), ok) else {
         return Err(Error::malformed(
             "epk must be {kty: EC, crv: P-256, x, y} with 32-byte coordinates",
+        ));
+    };
+    if !on_p256(&x, &y) {
+        return Err(Error::malformed(
+            "epk is not a point of P-256 (each coordinate below the prime, on the curve)",
         ));
     }
     Ok(())
