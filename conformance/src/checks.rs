@@ -276,6 +276,10 @@ fn crash_safe(case: &TestCase, output: &Value) -> Result<(), String> {
         .and_then(Value::as_str)
         .ok_or("the answer has no target")?;
     let replaced = crate::crash::check(&ops("setup")?, &ops("ops")?, target)?;
+    if let Some(keep) = case.input.get("keep").and_then(Value::as_u64) {
+        let (kept, pruned) = generations_kept(case, keep)?;
+        crate::crash::check_pruned(&ops("setup")?, &ops("ops")?, &kept, &pruned)?;
+    }
     if case.input["file"] == "backup" {
         let given = (case.input["old"].as_str(), case.input["new"].as_str());
         if given != (replaced.old.as_deref(), Some(replaced.new.as_str())) {
@@ -285,6 +289,29 @@ fn crash_safe(case: &TestCase, output: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The container texts a store keeping `keep` generations holds after writing the case's
+/// `earlier` generations and then `new`, newest first, and those it must have removed.
+fn generations_kept(case: &TestCase, keep: u64) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut all: Vec<(u64, String)> = case.input["earlier"]
+        .as_array()
+        .ok_or("the case has keep but no earlier generations")?
+        .iter()
+        .map(|g| {
+            let n = g["generation"].as_u64().unwrap_or_default();
+            (n, g["container"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    let new = case.input["new"].as_str().ok_or("the case has no new")?;
+    all.push((
+        case.input["generation"].as_u64().unwrap_or_default(),
+        new.to_string(),
+    ));
+    all.sort_by_key(|g| std::cmp::Reverse(g.0));
+    let texts: Vec<String> = all.into_iter().map(|(_, t)| t).collect();
+    let (kept, pruned) = texts.split_at((keep as usize).min(texts.len()));
+    Ok((kept.to_vec(), pruned.to_vec()))
 }
 
 /// `totp.verify_timing`: the two classes of candidate take the same time (REQ-VERIFY-003),

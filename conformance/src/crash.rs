@@ -256,6 +256,35 @@ impl Model {
         }
     }
 
+    /// The contents of every file there now.
+    fn live_contents(&self) -> Vec<&str> {
+        self.names
+            .keys()
+            .filter_map(|p| resolve(&self.names, p))
+            .map(|i| self.inodes[i].data.as_str())
+            .collect()
+    }
+
+    /// For each state a crash now may leave (each prefix of the pending changes), the
+    /// contents of the files that survive it intact.
+    fn intact_after_crash(&self) -> Vec<Vec<&str>> {
+        let mut names = self.durable_names.clone();
+        let intact = |names: &BTreeMap<String, Entry>| -> Vec<&str> {
+            names
+                .keys()
+                .filter_map(|p| resolve(names, p))
+                .filter(|&i| !self.inodes[i].dirty)
+                .map(|i| self.inodes[i].durable.as_str())
+                .collect()
+        };
+        let mut states = vec![intact(&names)];
+        for c in &self.pending {
+            c.apply(&mut names);
+            states.push(intact(&names));
+        }
+        states
+    }
+
     /// What `path` may hold after a crash now: one state for each prefix of the pending
     /// changes that reached the disk, from none to all.
     fn after_crash(&self, path: &str) -> Vec<Content<'_>> {
@@ -340,6 +369,63 @@ pub fn check(setup: &[Op], ops: &[Op], target: &str) -> Result<Replaced, String>
         old: data(old),
         new: data(new).unwrap_or_default(),
     })
+}
+
+/// Checks that `ops`, carried out after `setup` (taken as durable), leave exactly the `kept`
+/// generations of a storage account and none of the `pruned` ones (REQ-STORE-004), and that
+/// a crash after any operation leaves at least one generation intact (a kept one, or one not
+/// yet removed): older generations go only once a newer one is durable (REQ-STORE-002). Generations are told apart by their
+/// content, so the check holds whatever the store's layout.
+pub fn check_pruned(
+    setup: &[Op],
+    ops: &[Op],
+    kept: &[String],
+    pruned: &[String],
+) -> Result<(), String> {
+    let mut model = Model::default();
+    for op in setup {
+        model.step(op).map_err(|e| format!("setup, {op}: {e}"))?;
+    }
+    model.settle();
+    let mut end = model.clone();
+    for op in ops {
+        end.step(op).map_err(|e| format!("{op}: {e}"))?;
+    }
+    let live = end.live_contents();
+    if let Some(i) = kept.iter().position(|k| !live.contains(&k.as_str())) {
+        return Err(format!(
+            "after the operations the kept generation {} of {} (newest first) is gone",
+            i + 1,
+            kept.len()
+        ));
+    }
+    if pruned.iter().any(|p| live.contains(&p.as_str())) {
+        return Err(format!(
+            "after the operations a generation older than the newest {} is still kept",
+            kept.len()
+        ));
+    }
+    for k in 0..=ops.len() {
+        if k > 0 {
+            model.step(&ops[k - 1]).map_err(|e| e.to_string())?;
+        }
+        let lost = model.intact_after_crash().into_iter().any(|state| {
+            !kept
+                .iter()
+                .chain(pruned)
+                .any(|g| state.contains(&g.as_str()))
+        });
+        if lost {
+            let when = match k {
+                0 => "before the first operation".to_string(),
+                k => format!("after operation {k} ({})", ops[k - 1]),
+            };
+            return Err(format!(
+                "a crash {when} can leave no generation intact: an older one was removed before the newer was durable"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -257,21 +257,63 @@ pub fn cases(files: &[VectorFile]) -> Vec<Case> {
         .collect()
 }
 
+/// The `times` copies of `item` a `$repeat` or `$items` directive `spec` asks for, numbered
+/// in place of its `index` placeholder when it has one.
+fn copies(spec: &Value, item: &Value) -> Vec<Value> {
+    let times = spec["times"].as_u64().unwrap_or(0);
+    match spec["index"].as_str().filter(|p| !p.is_empty()) {
+        Some(placeholder) => (0..times)
+            .map(|i| numbered(item, placeholder, &i.to_string()))
+            .collect(),
+        None => vec![item.clone(); times as usize],
+    }
+}
+
+/// `v` with `placeholder` replaced by `number` in every string.
+fn numbered(v: &Value, placeholder: &str, number: &str) -> Value {
+    match v {
+        Value::String(s) => Value::String(s.replace(placeholder, number)),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|x| numbered(x, placeholder, number))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, x)| (k.clone(), numbered(x, placeholder, number)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The vectors shipped with this crate.
 pub fn default_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
 }
 
-/// Expands the generator directives a vector input may hold, so that huge inputs stay small
-/// in the files: `{"$repeat": {"text": T, "times": N}}` becomes T repeated N times, and
-/// `{"$concat": [A, B, …]}` the concatenation of its expanded parts. Adapters never see them.
+/// Expands the generator directives a vector input or expected output may hold, so that huge
+/// values stay small in the files: `{"$repeat": {"text": T, "times": N}}` becomes T repeated
+/// N times, `{"$concat": [A, B, …]}` the concatenation of its expanded parts, and
+/// `{"$items": {"item": V, "times": N}}` an array of N copies of V. With `"index": P` in a
+/// `$repeat` or `$items`, each copy has every P in its text (or in V's strings) replaced by
+/// its number, 0 to N − 1, in decimal. Adapters never see them.
 pub fn expand(input: &Value) -> Value {
     match input {
         Value::Object(map) if map.len() == 1 && map.contains_key("$repeat") => {
             let spec = &map["$repeat"];
             let text = spec["text"].as_str().unwrap_or_default();
-            let times = spec["times"].as_u64().unwrap_or(0) as usize;
-            Value::String(text.repeat(times))
+            if spec.get("index").is_none() {
+                let times = spec["times"].as_u64().unwrap_or(0) as usize;
+                return Value::String(text.repeat(times));
+            }
+            let copies = copies(spec, &Value::from(text));
+            Value::String(copies.iter().filter_map(Value::as_str).collect())
+        }
+        Value::Object(map) if map.len() == 1 && map.contains_key("$items") => {
+            let spec = &map["$items"];
+            Value::Array(copies(spec, &expand(&spec["item"])))
         }
         Value::Object(map) if map.len() == 1 && map.contains_key("$concat") => {
             let parts = map["$concat"].as_array().cloned().unwrap_or_default();

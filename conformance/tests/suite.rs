@@ -103,14 +103,18 @@ fn rfc_values_are_in_verbatim() {
 
 #[test]
 fn every_known_bad_implementation_is_caught() {
+    // Judged as the runner judges, stopping at the first failing case, the huge inputs last
+    // (the `self-test` command runs every case and counts them).
+    let mut all = cases();
+    all.sort_by_key(|c| c.case.timeout_ms.is_some());
     for mut m in bad::mutants() {
-        let r = run_with(&mut m, &Default::default());
-        assert!(
-            r.summary.failed > 0,
-            "{} ({}) passed every case",
-            m.name,
-            m.bug
-        );
+        let caught = all.iter().any(|case| {
+            let (answers, message) = runner::ask(&mut m, case);
+            let leaks =
+                message.is_some_and(|t| runner::leaked_secret(&case.case.input, &t).is_some());
+            leaks || runner::judge_all(case, &answers).is_err()
+        });
+        assert!(caught, "{} ({}) passed every case", m.name, m.bug);
     }
 }
 

@@ -219,6 +219,11 @@ fn payload_mutants() -> Vec<Mutant> {
             "checks names and ids for control characters before their length",
             payload::controls_before_lengths,
         ),
+        bad(
+            "account-limit-exclusive",
+            "refuses a payload of exactly 100,000 accounts",
+            payload::account_limit_exclusive,
+        ),
         bad("device-file-lenient", "drops unknown members and bad states of device accounts, and takes null as a wrong type", payload::device_file_lenient),
     ]
 }
@@ -616,6 +621,36 @@ fn older_mutants() -> Vec<Mutant> {
             bug: "never syncs the directory, so a finished write can vanish in a crash",
             behave: |op, input| match op {
                 "store.write" => edited_trace(input, without_op("sync_dir")),
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "never-prunes",
+            bug: "keeps every generation: old ones are never removed",
+            behave: |op, input| match op {
+                "store.write" => edited_trace(input, without_op("remove")),
+                _ => reference(op, input),
+            },
+        },
+        Mutant {
+            leaks: false,
+            name: "prunes-first",
+            bug: "removes the generations beyond those kept before writing the new one",
+            behave: |op, input| match op {
+                "store.write" => edited_trace(input, |_, ops| {
+                    let (removals, rest): (Vec<Value>, Vec<Value>) =
+                        ops.into_iter().partition(|o| o["op"] == "remove");
+                    let synced: Vec<Value> = removals
+                        .iter()
+                        .map(|o| {
+                            let path = o["path"].as_str().unwrap_or_default();
+                            let dir = path.rfind('/').map_or("", |i| &path[..i]);
+                            json!({ "op": "sync_dir", "path": dir })
+                        })
+                        .collect();
+                    removals.into_iter().chain(synced).chain(rest).collect()
+                }),
                 _ => reference(op, input),
             },
         },

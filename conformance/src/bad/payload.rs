@@ -175,3 +175,14 @@ pub(super) fn device_file_lenient(op: &str, input: &Value) -> Answer {
         .collect();
     reference(op, &json!({ "device": cleaned }))
 }
+
+/// Takes the account limit as exclusive: a payload of exactly 100,000 accounts is refused.
+pub(super) fn account_limit_exclusive(op: &str, input: &Value) -> Answer {
+    let text = input["payload"].as_str().unwrap_or_default();
+    match op {
+        "payload.parse" if text.matches("\"id\"").count() >= 100_000 => {
+            Answer::Error("too_large".into())
+        }
+        _ => reference(op, input),
+    }
+}

@@ -625,6 +625,21 @@ fn limits(b: &mut Builder) {
         "too_large",
     );
     b.allowing(60_000);
+    let numbered = r#"{"id":"x-#","type":"work_school","name":"n"}"#;
+    b.valid(
+        "exactly 100,000 accounts, each its own id",
+        &["REQ-PAYLOAD-006"],
+        &["Limits"],
+        json!({ "payload": { "$concat": [
+            r#"{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":["#,
+            { "$repeat": { "text": format!("{numbered},"), "times": 99_999, "index": "#" } },
+            r#"{"id":"x-99999","type":"work_school","name":"n"}]}"#,
+        ] } }),
+        json!({ "platform": "ios", "backup_id": "b-1", "generation": 3, "created": 1700000000, "accounts":
+            { "$items": { "times": 100_000, "index": "#", "item":
+                { "id": "x-#", "type": "work_school", "issuer": null, "name": "n", "secret": null, "algorithm": null, "digits": null, "period": null } } } }),
+    );
+    b.allowing(60_000);
 }
 
 /// `backup.build` reading device accounts: the rules of the device accounts file.

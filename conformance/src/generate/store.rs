@@ -41,6 +41,7 @@ pub(crate) fn store() -> VectorFile {
         .collect();
 
     atomic_writes(&mut b, &sealed);
+    pruning(&mut b, &sealed);
     newest_good(&mut b, &sealed);
     b.finish()
 }
@@ -57,6 +58,12 @@ fn notes(b: &mut Builder) {
         "Availability",
         "A reader offers a damaged newest generation (truncated, empty, not a container, or holding another generation than its file) instead of the newest good one, so the user's restore fails although a good backup is kept.",
         &["REQ-STORE-005"],
+    );
+    b.note(
+        "Pruning",
+        "Data loss",
+        "Older generations are removed only once a newer one is durable, and only those beyond the newest kept: removing first can leave no backup after a crash; never removing lets old secrets linger.",
+        &["REQ-STORE-004", "REQ-STORE-002"],
     );
     b.note(
         "GenerationOrder",
@@ -133,6 +140,51 @@ fn atomic_writes(b: &mut Builder, sealed: &[String]) {
         json!({}),
     );
     b.checked_by("crash_safe");
+}
+
+/// Writing past the generations kept (`store.write` with `keep` and `earlier`), judged by
+/// content: the newest `keep` stay, the older go, and no crash leaves none intact.
+fn pruning(b: &mut Builder, sealed: &[String]) {
+    b.group(
+        "Pruning: generations beyond the newest kept are removed, never before a newer one is durable",
+        None,
+    );
+    let earlier = |gens: &[usize]| -> Value {
+        gens.iter()
+            .map(|&g| json!({ "generation": g, "container": sealed[g] }))
+            .collect()
+    };
+    let cases: [(&str, u64, &[usize], usize); 3] = [
+        (
+            "keeping 2: generations 1 and 2 go when 4 is written",
+            2,
+            &[1, 2, 3],
+            4,
+        ),
+        (
+            "keeping 1: the only other generation goes, but only once the new one is durable",
+            1,
+            &[5],
+            6,
+        ),
+        (
+            "keeping 5 (the default) with 5 kept: the oldest goes",
+            5,
+            &[1, 2, 3, 4, 5],
+            6,
+        ),
+    ];
+    for (comment, keep, gens, new) in cases {
+        b.valid(
+            comment,
+            &["REQ-STORE-004", "REQ-STORE-002"],
+            &["Pruning", "CrashConsistency"],
+            json!({ "file": "backup", "storage_account": STORAGE, "generation": new, "keep": keep,
+                "earlier": earlier(gens), "old": null, "new": sealed[new] }),
+            json!({}),
+        );
+        b.checked_by("crash_safe");
+    }
 }
 
 /// The newest good generation (`store.newest_good`); `sealed[g]` is generation g.

@@ -16,23 +16,42 @@ fn store_error(e: StoreError) -> Error {
     }
 }
 
-fn open() -> Result<(Store<TraceFs>, TraceFs), Error> {
+/// A store over a fresh [`TraceFs`], keeping `keep` generations (all when `None`).
+fn open(keep: Option<u64>) -> Result<(Store<TraceFs>, TraceFs), Error> {
     let fs = TraceFs::default();
+    let keep = keep.map_or(usize::MAX, |k| usize::try_from(k).unwrap_or(usize::MAX));
     let store = Store::open(ROOT, fs.clone())
         .map_err(store_error)?
-        .with_keep(usize::MAX);
+        .with_keep(keep);
     Ok((store, fs))
 }
 
 /// `store.write`: the file operations of writing `old` into an empty store (the setup), then
 /// of replacing it with `new`.
 pub fn write(input: &Value) -> Result<Value, Error> {
-    let (store, fs) = open()?;
+    let keep = match input.get("keep") {
+        None => None,
+        Some(_) => Some(uint(input, "keep")?),
+    };
+    let (store, fs) = open(keep)?;
     let present = |name: &str| input.get(name).filter(|v| !v.is_null());
     let (target, setup) = match text(input, "file")? {
         "backup" => {
             let account = text(input, "storage_account")?;
             let generation = uint(input, "generation")?;
+            for earlier in present("earlier")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                store
+                    .write_backup(
+                        account,
+                        uint(earlier, "generation")?,
+                        text(earlier, "container")?.as_bytes(),
+                    )
+                    .map_err(store_error)?;
+            }
             if present("old").is_some() {
                 store
                     .write_backup(account, generation, text(input, "old")?.as_bytes())
@@ -83,7 +102,7 @@ pub fn write(input: &Value) -> Result<Value, Error> {
 /// `store.newest_good`: the generation a reader offers from the given files of one storage
 /// account, and the newer ones it skips (REQ-STORE-005).
 pub fn newest_good(input: &Value) -> Result<Value, Error> {
-    let (store, _) = open()?;
+    let (store, _) = open(None)?;
     let account = text(input, "storage_account")?;
     let files = field(input, "generations")?
         .as_array()
