@@ -286,8 +286,13 @@ fn container_mutants() -> Vec<Mutant> {
             "takes any 32-byte x and y as an EC point: no range or curve check",
             container::ec_points_unchecked,
         ),
+        bad(
+            "lenient-header",
+            "reads the protected header with a general JSON library: no size limit, 7.0 as 7",
+            container::lenient_header,
+        ),
         bad("ecdh-always-fails", "its ECDH-ES+A256KW path always fails", container::ecdh_always_fails),
-        bad("limits-exclusive", "refuses 16 recipients and a 128-byte kid", container::limits_exclusive),
+        bad("limits-exclusive", "refuses 16 recipients, a 128-byte kid and a container of 64 MiB", container::limits_exclusive),
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),
         bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
     ]

@@ -359,8 +359,8 @@ fn notes(b: &mut Builder) {
     b.note(
         "Limits",
         "Resource use",
-        "The decoded protected header is at most 4096 bytes, white space counted.",
-        &["REQ-CONTAINER-010"],
+        "Every limit is inclusive and counted in bytes: a container of 64 MiB, 16 recipients, a 128-byte kid and a decoded protected header of 4096 bytes (white space counted) are allowed; one more is refused.",
+        &["REQ-CONTAINER-002", "REQ-CONTAINER-004", "REQ-CONTAINER-010", "REQ-CONTAINER-023"],
     );
     b.note("HeaderBinding", "Integrity", "Every member the protected header shares with the payload (platform, backup_id, generation, created) must agree, not just the platform.", &["REQ-CONTAINER-040"]);
     b.note(
@@ -1264,6 +1264,15 @@ fn limits(b: &mut Builder, c: &mut Ctx) {
         "too_large",
     );
     b.allowing(60_000);
+    let room = 64 * 1024 * 1024 - c.single.len();
+    b.valid(
+        "a container of exactly 64 MiB (white space after the JSON object) opens",
+        &["REQ-CONTAINER-002"],
+        &["Limits"],
+        json!({ "container": { "$concat": [c.single, { "$repeat": { "text": " ", "times": room } }] }, "key": c.jwk1 }),
+        c.expected(),
+    );
+    b.allowing(60_000);
 }
 
 /// Decrypted bytes that are not this container's payload.
@@ -1391,6 +1400,17 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
         seal(&canonical, json!([{ "key": off_curve }])),
         "invalid_parameter",
     );
+    let sixteen: Vec<Value> = (0..16)
+        .map(|i| json!({ "key": oct(&format!("k{i}"), &[i as u8 + 1; 32]) }))
+        .collect();
+    b.valid(
+        "16 recipients, the most a container has",
+        &["REQ-CONTAINER-004", "REQ-CONTAINER-054"],
+        &["Limits"],
+        seal(&canonical, Value::Array(sixteen)),
+        json!({ "payload": canonical }),
+    );
+    sealed_twice(b);
     b.invalid(
         "two recipients with one kid",
         &["REQ-CONTAINER-052", "REQ-CONTAINER-054"],

@@ -315,6 +315,27 @@ fn refused_accounts(b: &mut Builder) {
             "malformed",
         ),
         (
+            "no algorithm",
+            &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
+            &[],
+            text(&edit(&base(), |v| {
+                v["accounts"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("algorithm");
+            })),
+            "malformed",
+        ),
+        (
+            "no digits",
+            &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
+            &[],
+            text(&edit(&base(), |v| {
+                v["accounts"][0].as_object_mut().unwrap().remove("digits");
+            })),
+            "malformed",
+        ),
+        (
             "no secret",
             &["REQ-PAYLOAD-014", "REQ-ACCOUNT-005"],
             &[],
@@ -660,6 +681,13 @@ fn device_file(b: &mut Builder) {
         &["DeviceFile"],
         device(&|a| a["issuer"] = Value::Null),
         kept(Value::Null),
+    );
+    b.valid(
+        "state ready is read",
+        &["REQ-DEVICE-001"],
+        &["DeviceFile"],
+        device(&|a| a["state"] = "ready".into()),
+        kept("GitHub".into()),
     );
     b.valid(
         "state action_required is read",

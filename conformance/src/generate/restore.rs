@@ -82,6 +82,7 @@ pub(crate) fn restore() -> VectorFile {
     platform_lock(&mut b);
     let second_device = outcomes(&mut b);
     restoring_twice(&mut b, second_device);
+    matching_order(&mut b);
     applying(&mut b);
     verifying(&mut b);
     refused_inputs(&mut b);
@@ -268,6 +269,47 @@ fn outcomes(b: &mut Builder) -> Value {
         b.valid(comment, reqs, flags, inp, out);
     }
     second_device
+}
+
+/// Which identical device account a backup account finds (REQ-RESTORE-011 passes 1 and 2),
+/// each device id written out by hand.
+fn matching_order(b: &mut Builder) {
+    b.group("Matching order among identical device accounts", None);
+    let same = |id: &str| code(id, "totp", "GitHub", "alice@example.com", A);
+    let twice = json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000,
+        "accounts": [same("x"), same("y")] });
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&str, Value, Pairs<'_>); 2] = [
+        (
+            "two identical device accounts: the one with the backup account's id is matched (pass 1), not the first",
+            input(json!([same("a"), same("gh")]), "ios", "keep-both"),
+            &[("gh", "gh")],
+        ),
+        (
+            "two identical backup accounts find two identical device accounts, the first not yet matched each (pass 2)",
+            json!({ "device": [same("a"), same("b")], "backup": twice, "platform": "ios", "policy": "keep-both" }),
+            &[("x", "a"), ("y", "b")],
+        ),
+    ];
+    for (comment, inp, pairs) in cases {
+        let Answer::Ok(out) = Reference.call("restore.plan", &inp) else {
+            panic!("the reference refused {inp}");
+        };
+        for (backup_id, device_id) in pairs {
+            let o = out["outcomes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["id"] == *backup_id)
+                .unwrap();
+            assert_eq!(
+                (o["outcome"].as_str(), o["device_id"].as_str()),
+                (Some("already_present"), Some(*device_id)),
+                "the reference disagrees with the hand-written match for {backup_id}"
+            );
+        }
+        b.valid(comment, &["REQ-RESTORE-011"], &["Matching"], inp, out);
+    }
 }
 
 /// Restoring twice changes nothing the second time.
