@@ -460,3 +460,43 @@ pub(super) fn lenient_header(op: &str, input: &Value) -> Answer {
     }
     reference("payload.parse", &json!({ "payload": text }))
 }
+
+/// The container of an opening or inspecting request, as JSON (`Null` when it is none).
+fn read_container(op: &str, input: &Value) -> Value {
+    match op {
+        "container.open" | "container.inspect" => {
+            serde_json::from_str(input["container"].as_str().unwrap_or("")).unwrap_or_default()
+        }
+        _ => Value::Null,
+    }
+}
+
+/// Checks the IV and tag lengths before the protected header and the recipients.
+pub(super) fn iv_tag_first(op: &str, input: &Value) -> Answer {
+    let c = read_container(op, input);
+    let length = |field: &str| {
+        c[field]
+            .as_str()
+            .and_then(|t| BASE64URL_NOPAD.decode(t.as_bytes()).ok())
+            .map(|b| b.len())
+    };
+    if c.is_object() && (length("iv") != Some(12) || length("tag") != Some(16)) {
+        return Answer::Error("malformed".into());
+    }
+    reference(op, input)
+}
+
+/// Checks every recipient's algorithm before the protected header.
+pub(super) fn recipients_before_header(op: &str, input: &Value) -> Answer {
+    let c = read_container(op, input);
+    let allowed = ["A256KW", "ECDH-ES+A256KW", "PBES2-HS512+A256KW"];
+    let refused = c["recipients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| !allowed.iter().any(|a| r["header"]["alg"] == *a));
+    if refused {
+        return Answer::Error("algorithm_not_allowed".into());
+    }
+    reference(op, input)
+}

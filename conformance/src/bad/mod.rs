@@ -291,6 +291,16 @@ fn container_mutants() -> Vec<Mutant> {
             "reads the protected header with a general JSON library: no size limit, 7.0 as 7",
             container::lenient_header,
         ),
+        bad(
+            "iv-tag-first",
+            "checks the IV and tag lengths before the header and the recipients",
+            container::iv_tag_first,
+        ),
+        bad(
+            "recipients-before-header",
+            "checks the recipients' algorithms before the protected header",
+            container::recipients_before_header,
+        ),
         bad("ecdh-always-fails", "its ECDH-ES+A256KW path always fails", container::ecdh_always_fails),
         bad("limits-exclusive", "refuses 16 recipients, a 128-byte kid and a container of 64 MiB", container::limits_exclusive),
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),

@@ -342,10 +342,12 @@ pub(crate) fn container() -> VectorFile {
     removing_recipients(&mut b, &c);
     key_first(&mut b, &c);
     at_the_limits(&mut b, &mut c);
+    reader_order(&mut b, &c);
     b.finish()
 }
 
 fn notes(b: &mut Builder) {
+    b.note("ReaderOrder", "Error precedence", "A reader reports the first failing check in the order of section 2: the container's structure and recipient count, the protected header, each recipient, then iv, ciphertext and tag. Readers that check the IV and tag lengths first, or the recipients before the header, give another code.", &["REQ-CONTAINER-001"]);
     b.note("WriterOrder", "Error precedence", "A writer refuses in the order of REQ-CONTAINER-054: the payload, the recipient count, each recipient, duplicate kids.", &["REQ-CONTAINER-054"]);
     b.note("KidMatch", "Key confusion", "A recipient is chosen by a kid equal to the key's, code point by code point: no case folding, no trimming.", &["REQ-CONTAINER-030"]);
     b.note("Repeated", "Parser differential", "A member given twice is refused at every level; JOSE libraries keep the last, so two readers see two containers.", &["REQ-CONTAINER-003", "REQ-CONTAINER-010"]);
@@ -1659,6 +1661,63 @@ fn key_first(b: &mut Builder, c: &Ctx) {
                 &rsa,
             ),
             "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// Two faults in one container: the code of the check REQ-CONTAINER-001 runs first.
+fn reader_order(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "Two faults: the first check in spec order decides the code",
+        None,
+    );
+    let short = BASE64URL_NOPAD.encode(&[0u8; 11]);
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a recipient with alg none and an 11-byte IV: the recipient first",
+            &["REQ-CONTAINER-001", "REQ-CONTAINER-020", "REQ-CONTAINER-028"],
+            &["ReaderOrder"],
+            c.top(&|v| {
+                v["recipients"][0]["header"]["alg"] = "none".into();
+                v["iv"] = short.clone().into();
+            }),
+            "algorithm_not_allowed",
+        ),
+        (
+            "a passphrase recipient with p2c 2^31 and a 15-byte tag: the recipient first",
+            &["REQ-CONTAINER-001", "REQ-CONTAINER-025", "REQ-CONTAINER-028"],
+            &["ReaderOrder", "KdfCost"],
+            json!({ "container": edit(&c.sealed, |v| {
+                v["recipients"][2]["header"]["p2c"] = (1u64 << 31).into();
+                v["tag"] = BASE64URL_NOPAD.encode(&[0u8; 15]).into();
+            }), "passphrase": PASS }),
+            "kdf_params_out_of_range",
+        ),
+        (
+            "zip in the protected header and a recipient with alg none: the header first",
+            &["REQ-CONTAINER-001", "REQ-CONTAINER-012", "REQ-CONTAINER-020"],
+            &["ReaderOrder"],
+            with_key(
+                &edit(
+                    &protected(&c.single, |h| {
+                        h.insert("zip".into(), "DEF".into());
+                    }),
+                    |v| v["recipients"][0]["header"]["alg"] = "none".into(),
+                ),
+                &c.jwk1,
+            ),
+            "algorithm_not_allowed",
+        ),
+        (
+            "a protected header that is not base64url and a recipient with alg none: the header first",
+            &["REQ-CONTAINER-001", "REQ-CONTAINER-010", "REQ-CONTAINER-020"],
+            &["ReaderOrder"],
+            c.top(&|v| {
+                v["protected"] = "e30=".into();
+                v["recipients"][0]["header"]["alg"] = "none".into();
+            }),
+            "malformed",
         ),
     ];
     invalid_rows(b, rows);
