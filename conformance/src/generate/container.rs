@@ -1468,10 +1468,13 @@ fn sealing(b: &mut Builder, c: &mut Ctx) {
             error,
         );
     }
-    let alone: [(&str, &[&str], Value); 3] = [
+    let mut ec_kidless = ec_key();
+    ec_kidless.as_object_mut().unwrap().remove("kid");
+    let alone: [(&str, &[&str], Value); 4] = [
         ("a single passphrase recipient: p2s and p2c in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-051"], json!([{ "passphrase": PASS, "p2c": 210_000 }])),
         ("a single EC recipient (ECDH-ES+A256KW): epk in its recipient header, not the protected one", &["REQ-CONTAINER-050", "REQ-CONTAINER-052", "REQ-CONTAINER-060"], json!([{ "key": ec_key() }])),
         ("a key without a kid: the recipient's kid is the key's RFC 7638 thumbprint", &["REQ-CONTAINER-052"], json!([{ "key": { "kty": "oct", "k": BASE64URL_NOPAD.encode(&c.k1) } }])),
+        ("an EC key without a kid: the recipient's kid is its RFC 7638 thumbprint (crv, kty, x, y)", &["REQ-CONTAINER-052"], json!([{ "key": ec_kidless }])),
     ];
     for (comment, reqs, recipients) in alone {
         b.valid(
