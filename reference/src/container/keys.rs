@@ -382,19 +382,16 @@ pub(super) fn check_kid(kid: &str) -> Result<()> {
 /// key agreement: an off-curve point lets the peer learn bits of a private key (an invalid-
 /// curve attack), and a coordinate at or above the prime is another encoding of a point.
 pub(super) fn on_p256(x: &[u8], y: &[u8]) -> bool {
-    use openssl::bn::BigNum;
-    use openssl::ec::{EcGroup, EcKey};
-    use openssl::nid::Nid;
-    // EC_KEY_set_public_key_affine_coordinates refuses coordinates at or above the prime (it
-    // reads the point back and compares) and points off the curve.
-    let (Ok(group), Ok(x), Ok(y)) = (
-        EcGroup::from_curve_name(Nid::X9_62_PRIME256V1),
-        BigNum::from_slice(x),
-        BigNum::from_slice(y),
-    ) else {
-        return false;
-    };
-    EcKey::from_public_key_affine_coordinates(&group, &x, &y).is_ok()
+    // josekit reads the point as an uncompressed SEC 1 encoding, which OpenSSL refuses when a
+    // coordinate is at or above the prime or the point is off the curve.
+    let mut map = Map::new();
+    map.insert("kty".into(), "EC".into());
+    map.insert("crv".into(), "P-256".into());
+    map.insert("x".into(), BASE64URL_NOPAD.encode(x).into());
+    map.insert("y".into(), BASE64URL_NOPAD.encode(y).into());
+    Jwk::from_map(map)
+        .and_then(|jwk| josekit::jwe::ECDH_ES_A256KW.encrypter_from_jwk(&jwk))
+        .is_ok()
 }
 
 fn decode_exact(name: &str, text: &str, len: usize) -> Result<Vec<u8>> {
