@@ -207,35 +207,28 @@ impl Builder {
         self.push(comment, reqs, flags, input, Expect::Error(error));
     }
 
-    /// Gives the newest case `ms` milliseconds to be answered (a huge input).
-    pub(crate) fn allowing(&mut self, ms: u64) {
-        let case = self
-            .groups
+    /// The case added last.
+    fn newest(&mut self) -> &mut TestCase {
+        self.groups
             .last_mut()
             .and_then(|g| g.tests.last_mut())
-            .expect("a case first");
-        case.timeout_ms = Some(ms);
+            .expect("a case first")
+    }
+
+    /// Gives the newest case `ms` milliseconds to be answered (a huge input).
+    pub(crate) fn allowing(&mut self, ms: u64) {
+        self.newest().timeout_ms = Some(ms);
     }
 
     /// Has the runner send the newest case's request `n` times; every answer is judged, and
     /// the answers must differ where the spec asks for fresh randomness.
     pub(crate) fn called(&mut self, n: u32) {
-        let case = self
-            .groups
-            .last_mut()
-            .and_then(|g| g.tests.last_mut())
-            .expect("a case first");
-        case.calls = Some(n);
+        self.newest().calls = Some(n);
     }
 
     /// Marks the newest case as judged by `check` instead of by comparing outputs.
     pub(crate) fn checked_by(&mut self, check: &str) {
-        let case = self
-            .groups
-            .last_mut()
-            .and_then(|g| g.tests.last_mut())
-            .expect("a case first");
-        case.check = Some(check.to_string());
+        self.newest().check = Some(check.to_string());
     }
 
     pub(crate) fn finish(self) -> VectorFile {
