@@ -310,11 +310,18 @@ fn container_mutants() -> Vec<Mutant> {
 
 /// The known-bad restore planners of [`restore`].
 fn restore_mutants() -> Vec<Mutant> {
-    vec![bad(
-        "derived-id-reused",
-        "gives a restored account its derived id even when the device already uses it",
-        restore::derived_id_reused,
-    )]
+    vec![
+        bad(
+            "derived-id-reused",
+            "gives a restored account its derived id even when the device already uses it",
+            restore::derived_id_reused,
+        ),
+        bad(
+            "first-identical",
+            "matches the first identical device account, not the one with the backup account's id or one not yet matched",
+            restore::first_identical,
+        ),
+    ]
 }
 
 /// The list of known-bad implementations.

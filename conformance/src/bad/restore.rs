@@ -28,3 +28,26 @@ pub(super) fn untouched_unlisted(op: &str, input: &Value) -> Answer {
         other => other,
     }
 }
+
+/// Matches a backup account to the first identical device account in device order, whether
+/// or not it has the backup account's id or was matched already.
+pub(super) fn first_identical(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Ok(mut v), "restore.plan") = (answer.clone(), op) else {
+        return answer;
+    };
+    let device = input["device"].as_array().cloned().unwrap_or_default();
+    let key = |a: &Value| ["type", "secret", "algorithm", "digits", "period"].map(|m| a[m].clone());
+    for o in v["outcomes"].as_array_mut().into_iter().flatten() {
+        let Some(matched) = device.iter().find(|d| d["id"] == o["device_id"]) else {
+            continue;
+        };
+        if matched["secret"].is_null() {
+            continue;
+        }
+        if let Some(first) = device.iter().find(|d| key(d) == key(matched)) {
+            o["device_id"] = first["id"].clone();
+        }
+    }
+    Answer::Ok(v)
+}
