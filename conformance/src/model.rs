@@ -257,6 +257,26 @@ pub fn cases(files: &[VectorFile]) -> Vec<Case> {
         .collect()
 }
 
+/// `v` with its directives expanded ([`expand`]), borrowed as it is when it has none: judging
+/// a case copies nothing unless its expected output is generated.
+pub fn expanded(v: &Value) -> std::borrow::Cow<'_, Value> {
+    fn has_directive(v: &Value) -> bool {
+        match v {
+            Value::Object(map) => {
+                (map.len() == 1 && map.keys().any(|k| k.starts_with('$')))
+                    || map.values().any(has_directive)
+            }
+            Value::Array(items) => items.iter().any(has_directive),
+            _ => false,
+        }
+    }
+    if has_directive(v) {
+        std::borrow::Cow::Owned(expand(v))
+    } else {
+        std::borrow::Cow::Borrowed(v)
+    }
+}
+
 /// The `times` copies of `item` a `$repeat` or `$items` directive `spec` asks for, numbered
 /// in place of its `index` placeholder when it has one.
 fn copies(spec: &Value, item: &Value) -> Vec<Value> {

@@ -233,11 +233,11 @@ pub fn judge(case: &Case, answer: &Answer) -> Result<(), Box<Deviation>> {
             })
         });
     }
-    let output = t.output.as_ref().map(crate::model::expand);
+    let output = t.output.as_ref().map(crate::model::expanded);
     let pass = match (t.result, answer) {
-        (Expected::Valid, Answer::Ok(v)) => Some(v) == output.as_ref(),
+        (Expected::Valid, Answer::Ok(v)) => Some(v) == output.as_deref(),
         (Expected::Invalid, Answer::Error(code)) => Some(code) == t.error.as_ref(),
-        (Expected::Acceptable, Answer::Ok(v)) => Some(v) == output.as_ref(),
+        (Expected::Acceptable, Answer::Ok(v)) => Some(v) == output.as_deref(),
         (Expected::Acceptable, Answer::Error(code)) => t.error.as_ref().is_none_or(|e| e == code),
         _ => false,
     };
