@@ -441,7 +441,7 @@ pub fn lifecycle(data: &[u8]) {
 /// Whatever is imported is a valid device accounts file, exports as `otpauth://` URIs, and
 /// imports back from them unchanged.
 pub fn import(data: &[u8]) {
-    use authbackup::import::{export_otpauth, import, Source};
+    use authbackup_import::{export_otpauth, import, Source};
     let Some((selector, file)) = data.split_first() else {
         return;
     };
@@ -482,8 +482,8 @@ pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
             _ => {}
         }
     }
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/tests/fixtures/import");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../reference/import/tests/fixtures/import");
     for (selector, file) in [
         (0u8, "otpauth.txt"),
         (1, "google-migration.txt"),

@@ -1,0 +1,60 @@
+//! The rules every issuer, account name and account id follows (REQ-ACCOUNT-003,
+//! REQ-ACCOUNT-004, REQ-URI-020, REQ-URI-021), shared by payloads, device files and Key URIs.
+
+use crate::error::{Error, Result};
+
+/// The longest issuer or account name, in UTF-8 bytes.
+pub const MAX_NAME_BYTES: usize = 256;
+/// The longest account id, in UTF-8 bytes.
+pub const MAX_ID_BYTES: usize = 64;
+
+/// An issuer: a name that also contains no `:` (so it can be written in a Key URI label).
+pub fn check_issuer(issuer: &str) -> Result<()> {
+    check_name("issuer", issuer)?;
+    if issuer.contains(':') {
+        return Err(Error::invalid_parameter("the issuer must not contain ':'"));
+    }
+    Ok(())
+}
+
+/// A display name: non-empty, no outer spaces, at most [`MAX_NAME_BYTES`], no control
+/// characters.
+pub fn check_name(what: &str, text: &str) -> Result<()> {
+    if text.is_empty() || text.trim_matches(' ').len() != text.len() {
+        return Err(Error::invalid_parameter(format!(
+            "the {what} must be non-empty without leading or trailing spaces"
+        )));
+    }
+    check_length(what, text, MAX_NAME_BYTES)?;
+    check_no_controls(what, text)
+}
+
+/// An account id: non-empty, at most [`MAX_ID_BYTES`], no control characters.
+pub(crate) fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid_parameter("an account id must not be empty"));
+    }
+    check_length("account id", id, MAX_ID_BYTES)?;
+    check_no_controls("account id", id)
+}
+
+/// `too_large` when `text` is longer than `max` bytes.
+pub(crate) fn check_length(what: &str, text: &str, max: usize) -> Result<()> {
+    if text.len() > max {
+        return Err(Error::too_large(format!(
+            "the {what} is {} bytes; at most {max} are accepted",
+            text.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `invalid_parameter` when `text` holds a control character (Unicode category Cc).
+pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid_parameter(format!(
+            "the {what} contains a control character"
+        )));
+    }
+    Ok(())
+}

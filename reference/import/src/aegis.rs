@@ -1,0 +1,147 @@
+//! Aegis vaults: `{"version": 1, "header": {...}, "db": ...}`. Plain vaults carry the database
+//! as an object; encrypted ones as base64 AES-256-GCM ciphertext under a master key that each
+//! password slot wraps with a scrypt-derived key. Database content versions 1 to 3.
+
+use data_encoding::{BASE64, HEXLOWER_PERMISSIVE};
+use serde::Deserialize;
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::crypto::{open_gcm, scrypt};
+use super::{need_password, wrong_password, Candidate, SecretForm};
+use authbackup::error::{Error, Result};
+
+#[derive(Deserialize)]
+struct Vault {
+    version: u64,
+    header: Header,
+    db: Value,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    slots: Option<Vec<Slot>>,
+    params: Option<Params>,
+}
+
+#[derive(Deserialize)]
+struct Params {
+    nonce: String,
+    tag: String,
+}
+
+#[derive(Deserialize)]
+struct Slot {
+    #[serde(rename = "type")]
+    kind: u64,
+    key: String,
+    key_params: Params,
+    n: Option<u64>,
+    r: Option<u64>,
+    p: Option<u64>,
+    salt: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Db {
+    version: u64,
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    issuer: String,
+    info: Value,
+}
+
+fn hex(s: &str) -> Result<Vec<u8>> {
+    HEXLOWER_PERMISSIVE
+        .decode(s.as_bytes())
+        .map_err(|_| Error::malformed("a hex field of the vault is not hex"))
+}
+
+pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidate>> {
+    let vault: Vault = serde_json::from_slice(bytes)
+        .map_err(|e| Error::malformed(format!("not an Aegis vault: {e}")))?;
+    if vault.version != 1 {
+        return Err(Error::new(
+            authbackup::error::ErrorCode::UnsupportedVersion,
+            format!("Aegis vault version {} is not supported", vault.version),
+        ));
+    }
+    let db: Db = match (&vault.db, &vault.header.slots) {
+        (Value::Object(_), _) => serde_json::from_value(vault.db.clone())
+            .map_err(|e| Error::malformed(format!("the vault database: {e}")))?,
+        (Value::String(ciphertext), Some(slots)) => {
+            let password = need_password(password)?;
+            let master = slots
+                .iter()
+                .filter(|s| s.kind == 1)
+                .find_map(|s| {
+                    let key =
+                        scrypt(password, &hex(s.salt.as_deref()?).ok()?, s.n?, s.r?, s.p?).ok()?;
+                    open_gcm(
+                        &*key,
+                        &hex(&s.key_params.nonce).ok()?,
+                        &hex(&s.key).ok()?,
+                        &hex(&s.key_params.tag).ok()?,
+                    )
+                })
+                .ok_or_else(wrong_password)?;
+            let params = vault
+                .header
+                .params
+                .as_ref()
+                .ok_or_else(|| Error::malformed("an encrypted vault needs header.params"))?;
+            let ct = BASE64
+                .decode(ciphertext.as_bytes())
+                .map_err(|_| Error::malformed("db is not base64"))?;
+            let plain = open_gcm(&master, &hex(&params.nonce)?, &ct, &hex(&params.tag)?)
+                .ok_or_else(wrong_password)?;
+            serde_json::from_slice(&plain)
+                .map_err(|e| Error::malformed(format!("the decrypted database: {e}")))?
+        }
+        _ => {
+            return Err(Error::malformed(
+                "the vault's db is neither a database nor encrypted with password slots",
+            ))
+        }
+    };
+    if !(1..=3).contains(&db.version) {
+        return Err(Error::new(
+            authbackup::error::ErrorCode::UnsupportedVersion,
+            format!(
+                "Aegis database version {} is not supported (1 to 3)",
+                db.version
+            ),
+        ));
+    }
+    Ok(db
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let label = format!("entry {}: {}", i + 1, authbackup::account::display_name((!e.issuer.is_empty()).then_some(e.issuer.as_str()), &e.name));
+            match e.kind.as_str() {
+                "totp" => {
+                    let secret = e.info["secret"].as_str().unwrap_or_default().to_string();
+                    let mut c = Candidate::totp(label, Some(e.issuer), e.name, SecretForm::Base32(Zeroizing::new(secret)));
+                    c.algorithm = e.info["algo"].as_str().unwrap_or("SHA1").into();
+                    c.digits = e.info["digits"].as_u64().unwrap_or(6);
+                    c.period = e.info["period"].as_u64().unwrap_or(30);
+                    c
+                }
+                "hotp" => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
+                "steam" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),
+                "motp" => Candidate::unsupported(label, "mOTP is not TOTP"),
+                "yandex" => Candidate::unsupported(label, "Yandex.Key codes are not TOTP codes ABF can hold"),
+                other => Candidate::unsupported(label, format!("entry type {other:?} is not TOTP")),
+            }
+        })
+        .collect())
+}
