@@ -6,7 +6,7 @@ use authbackup_conformance::{model, reference::Reference, runner};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn conformance_run(c: &mut Criterion) {
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::embedded());
     let mut g = c.benchmark_group("conformance_run");
     g.sample_size(10);
     g.bench_function("reference", |b| {

@@ -482,23 +482,20 @@ pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
             _ => {}
         }
     }
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../reference/import/tests/fixtures/import");
-    for (selector, file) in [
-        (0u8, "otpauth.txt"),
-        (1, "google-migration.txt"),
-        (2, "aegis-plain.json"),
-        (3, "2fas-plain.2fas"),
-        (4, "andotp-plain.json"),
-        (5, "freeotp-plus.json"),
-        (6, "bitwarden.json"),
-        (6, "bitwarden.csv"),
+    // One export of each format (the importers' test fixtures, built in), behind its selector.
+    for (selector, bytes) in [
+        (0u8, &include_bytes!("../import-fixtures/otpauth.txt")[..]),
+        (1, include_bytes!("../import-fixtures/google-migration.txt")),
+        (2, include_bytes!("../import-fixtures/aegis-plain.json")),
+        (3, include_bytes!("../import-fixtures/2fas-plain.2fas")),
+        (4, include_bytes!("../import-fixtures/andotp-plain.json")),
+        (5, include_bytes!("../import-fixtures/freeotp-plus.json")),
+        (6, include_bytes!("../import-fixtures/bitwarden.json")),
+        (6, include_bytes!("../import-fixtures/bitwarden.csv")),
     ] {
-        if let Ok(bytes) = std::fs::read(fixtures.join(file)) {
-            let mut seed = vec![selector];
-            seed.extend(bytes);
-            out.push(("import", seed));
-        }
+        let mut seed = vec![selector];
+        seed.extend_from_slice(bytes);
+        out.push(("import", seed));
     }
     let mut rng = crate::generate::Rng::new(0xF022);
     for target in ["container_structured", "restore", "lifecycle"] {

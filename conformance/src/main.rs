@@ -74,22 +74,22 @@ enum Command {
         /// Write the report here instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// The vector folder.
+        /// Read the vector files of this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
     /// List the sections (profiles), their operations and case counts.
     List {
-        /// The vector folder.
+        /// Read the vector files of this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
     /// Check that every MUST of the spec is covered by a case.
     Coverage {
-        /// The vector folder.
+        /// Read the vector files of this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
-        /// The spec folder.
+        /// Read the spec's Markdown files from this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
     },
@@ -98,7 +98,8 @@ enum Command {
         /// Fail if a checked-in file differs from what the generator writes.
         #[arg(long)]
         check: bool,
-        /// The vector folder.
+        /// The vector folder to write or check (default: `conformance/vectors` of the source
+        /// tree this command was built from).
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
@@ -156,13 +157,13 @@ enum Command {
         /// The corpus folder (fuzz/corpus).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// The vector folder.
+        /// Read the vector files of this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
     /// Run every known-bad implementation; each must fail at least one case.
     SelfTest {
-        /// The vector folder.
+        /// Read the vector files of this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
@@ -178,10 +179,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// The cases of the vector files in `dir`, or of the built-in ones.
 fn load(dir: Option<PathBuf>) -> Result<Vec<model::Case>, String> {
-    Ok(model::cases(&model::load(
-        &dir.unwrap_or_else(model::default_dir),
-    )?))
+    Ok(model::cases(&model::load_or_embedded(dir.as_deref())?))
 }
 
 /// Prints `text` and flushes standard output, so a pipe sees it at once.
@@ -295,7 +295,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
         Command::List { vectors } => {
-            let files = model::load(&vectors.unwrap_or_else(model::default_dir))?;
+            let files = model::load_or_embedded(vectors.as_deref())?;
             for f in &files {
                 let cases = model::cases(std::slice::from_ref(f));
                 let ops: std::collections::BTreeSet<&str> =
@@ -320,7 +320,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Coverage { vectors, spec: dir } => {
             let cases = load(vectors)?;
-            let requirements = spec::requirements(&dir.unwrap_or_else(spec::default_dir))?;
+            let requirements = match dir {
+                Some(dir) => spec::requirements(&dir)?,
+                None => spec::embedded_requirements()?,
+            };
             let cov = coverage::compute(&requirements, &cases);
             println!("{}", coverage::human(&cov));
             Ok(if cov.complete() {
@@ -330,7 +333,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
         Command::Generate { check, vectors } => {
-            let dir = vectors.unwrap_or_else(model::default_dir);
+            let dir = vectors.unwrap_or_else(model::source_dir);
             if check {
                 let differing = generate::check(&dir);
                 if differing.is_empty() {

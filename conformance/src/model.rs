@@ -227,18 +227,49 @@ pub fn load(dir: &std::path::Path) -> Result<Vec<VectorFile>, String> {
         .map(|s| {
             let path = dir.join(format!("{s}.json"));
             let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let file: VectorFile =
-                serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-            if file.schema != SCHEMA || file.section != *s {
-                return Err(format!(
-                    "{}: not an {SCHEMA} file for section {s}",
-                    path.display()
-                ));
-            }
-            Ok(file)
+            parse(s, &text).map_err(|e| format!("{}: {e}", path.display()))
         })
         .collect()
 }
+
+/// The vector files built into this crate (the same bytes as [`source_dir`] held when it was
+/// compiled), so an installed runner needs no source tree.
+pub fn embedded() -> Vec<VectorFile> {
+    EMBEDDED
+        .iter()
+        .map(|(section, text)| parse(section, text.as_bytes()).expect("the built-in vectors parse"))
+        .collect()
+}
+
+/// The files of `dir` when given, the built-in ones otherwise.
+pub fn load_or_embedded(dir: Option<&std::path::Path>) -> Result<Vec<VectorFile>, String> {
+    match dir {
+        Some(dir) => load(dir),
+        None => Ok(embedded()),
+    }
+}
+
+/// One vector file's bytes, read as section `section`.
+fn parse(section: &str, bytes: &[u8]) -> Result<VectorFile, String> {
+    let file: VectorFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if file.schema != SCHEMA || file.section != section {
+        return Err(format!("not an {SCHEMA} file for section {section}"));
+    }
+    Ok(file)
+}
+
+/// The text of every vector file, by section, in [`SECTIONS`] order.
+const EMBEDDED: [(&str, &str); 9] = [
+    ("hotp", include_str!("../vectors/hotp.json")),
+    ("totp", include_str!("../vectors/totp.json")),
+    ("secret", include_str!("../vectors/secret.json")),
+    ("uri", include_str!("../vectors/uri.json")),
+    ("payload", include_str!("../vectors/payload.json")),
+    ("container", include_str!("../vectors/container.json")),
+    ("restore", include_str!("../vectors/restore.json")),
+    ("lifecycle", include_str!("../vectors/lifecycle.json")),
+    ("store", include_str!("../vectors/store.json")),
+];
 
 /// Every case of `files`, flattened with its id.
 pub fn cases(files: &[VectorFile]) -> Vec<Case> {
@@ -308,8 +339,9 @@ fn numbered(v: &Value, placeholder: &str, number: &str) -> Value {
     }
 }
 
-/// The vectors shipped with this crate.
-pub fn default_dir() -> std::path::PathBuf {
+/// The vector folder of the source tree this crate was built from (where the generator writes;
+/// an installed runner uses [`embedded`] instead).
+pub fn source_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
 }
 

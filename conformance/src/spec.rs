@@ -15,10 +15,29 @@ pub struct Requirement {
     pub must: bool,
 }
 
-/// The spec folder of this repository.
-pub fn default_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+/// The spec folder of the source tree this crate was built from.
+pub fn source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("spec")
 }
+
+/// The spec's Markdown files built into this crate, by file name, so an installed runner's
+/// `coverage` needs no source tree.
+pub const EMBEDDED: [(&str, &str); 11] = [
+    ("README.md", include_str!("../spec/README.md")),
+    (
+        "adapter-protocol.md",
+        include_str!("../spec/adapter-protocol.md"),
+    ),
+    ("container.md", include_str!("../spec/container.md")),
+    ("data-model.md", include_str!("../spec/data-model.md")),
+    ("errors.md", include_str!("../spec/errors.md")),
+    ("lifecycle.md", include_str!("../spec/lifecycle.md")),
+    ("otp.md", include_str!("../spec/otp.md")),
+    ("payload.md", include_str!("../spec/payload.md")),
+    ("restore.md", include_str!("../spec/restore.md")),
+    ("security.md", include_str!("../spec/security.md")),
+    ("uri.md", include_str!("../spec/uri.md")),
+];
 
 /// The Markdown files of `dir`, sorted.
 pub fn files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -94,16 +113,28 @@ pub fn cited_ids(text: &str) -> Vec<String> {
 /// Every requirement defined in the spec at `dir`, by id. Fails on a malformed or repeated
 /// id.
 pub fn requirements(dir: &Path) -> Result<BTreeMap<String, Requirement>, String> {
-    let mut out = BTreeMap::new();
+    let mut texts = Vec::new();
     for path in files(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let file = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for p in paragraphs(&text) {
+        texts.push((file.into_owned(), text));
+    }
+    requirements_of(texts.iter().map(|(f, t)| (f.as_str(), t.as_str())))
+}
+
+/// Every requirement defined in the spec built into this crate ([`EMBEDDED`]).
+pub fn embedded_requirements() -> Result<BTreeMap<String, Requirement>, String> {
+    requirements_of(EMBEDDED.iter().copied())
+}
+
+/// Every requirement defined in `(file name, text)` pairs, by id.
+fn requirements_of<'a>(
+    texts: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<BTreeMap<String, Requirement>, String> {
+    let mut out = BTreeMap::new();
+    for (file, text) in texts {
+        for p in paragraphs(text) {
             if let Some(rest) = p.strip_prefix("**REQ-") {
                 let id = format!("REQ-{}", rest.split("**").next().unwrap_or_default());
                 if cited_ids(&id) != [id.clone()] {
@@ -111,7 +142,7 @@ pub fn requirements(dir: &Path) -> Result<BTreeMap<String, Requirement>, String>
                 }
                 let req = Requirement {
                     id: id.clone(),
-                    file: file.clone(),
+                    file: file.to_string(),
                     must: has_must(&p),
                 };
                 if out.insert(id.clone(), req).is_some() {

@@ -49,8 +49,7 @@ fn the_seed_corpora_are_the_vectors_inputs() {
     // Every seed the vectors give is in the checked-in corpus (run `authbackup-conformance
     // fuzz-seeds --out fuzz/corpus` after changing the vectors).
     let cases = authbackup_conformance::model::cases(
-        &authbackup_conformance::model::load(&authbackup_conformance::model::default_dir())
-            .unwrap(),
+        &authbackup_conformance::model::load(&authbackup_conformance::model::source_dir()).unwrap(),
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
     for (target, bytes) in fuzzing::seeds(&cases) {

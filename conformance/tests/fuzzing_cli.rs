@@ -96,7 +96,7 @@ fn skip_and_expected_failures_name_policies() {
 
 #[test]
 fn findings_become_vectors_with_real_ids_and_requirements() {
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::load(&model::source_dir()).unwrap());
     let mut zeros = bad::mutants()
         .into_iter()
         .find(|m| m.name == "lost-leading-zeros")

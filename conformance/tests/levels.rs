@@ -122,7 +122,7 @@ fn at_level_rfc_any_error_code_refuses_and_a_matched_flag_verifies() {
 
 #[test]
 fn every_policy_case_of_the_otp_sections_names_its_policy() {
-    let files = model::load(&model::default_dir()).unwrap();
+    let files = model::load(&model::source_dir()).unwrap();
     for f in files
         .iter()
         .filter(|f| ["hotp", "totp", "secret", "uri"].contains(&f.section.as_str()))

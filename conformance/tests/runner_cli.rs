@@ -131,7 +131,7 @@ fn a_piped_run_prints_each_failure_and_profile_line_as_it_happens() {
 
 #[test]
 fn a_verifier_that_stops_at_the_first_match_fails_each_timing_case_run_alone() {
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::load(&model::source_dir()).unwrap());
     let timing: Vec<_> = cases
         .iter()
         .filter(|c| c.operation == "totp.verify_timing")
@@ -183,7 +183,7 @@ fn a_case_may_allow_more_time_than_the_default() {
         authbackup_conformance::Answer::Ok(json!({}))
     );
     // Exactly the cases with a huge generated input (a $repeat of 10,000 or more) allow more.
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::load(&model::source_dir()).unwrap());
     let huge = |v: &serde_json::Value| -> bool {
         let text = v.to_string();
         text.match_indices("\"times\":").any(|(i, m)| {
@@ -215,7 +215,7 @@ fn a_case_may_allow_more_time_than_the_default() {
 fn the_runner_gives_a_case_its_allowance() {
     // An adapter that takes a second per request: only the cases that allow it pass the time.
     let slow = r#"while read line; do sleep 1; echo "{\"id\": $(echo "$line" | cut -c7-20 | cut -d, -f1), \"error\": \"too_large\"}"; done"#;
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::load(&model::source_dir()).unwrap());
     // The 4 MB payload only: the 64 MiB container would just make the test slower.
     let huge: Vec<String> = cases
         .iter()

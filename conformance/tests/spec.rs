@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 
 #[test]
 fn every_must_has_a_requirement_id() {
-    for file in spec::files(&spec::default_dir()).unwrap() {
+    for file in spec::files(&spec::source_dir()).unwrap() {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         if name == "README.md" {
             continue; // the conventions page defines the key words themselves
@@ -30,7 +30,7 @@ fn every_must_has_a_requirement_id() {
 
 #[test]
 fn requirement_ids_are_unique_and_every_area_has_some() {
-    let reqs = spec::requirements(&spec::default_dir()).unwrap();
+    let reqs = spec::requirements(&spec::source_dir()).unwrap();
     for area in [
         "SECRET",
         "HOTP",
@@ -56,8 +56,8 @@ fn requirement_ids_are_unique_and_every_area_has_some() {
 
 #[test]
 fn every_cited_id_exists() {
-    let defined = spec::requirements(&spec::default_dir()).unwrap();
-    let mut sources = spec::files(&spec::default_dir()).unwrap();
+    let defined = spec::requirements(&spec::source_dir()).unwrap();
+    let mut sources = spec::files(&spec::source_dir()).unwrap();
     let mut stack = vec![root().join("reference"), root().join("conformance/src")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -92,5 +92,23 @@ fn a_stray_must_is_found() {
             || spec::paragraphs("`MUST` in code")
                 .iter()
                 .all(|p| !spec::has_must(p))
+    );
+}
+
+#[test]
+fn the_built_in_spec_is_the_spec_folder() {
+    let files = spec::files(&spec::source_dir()).unwrap();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let built_in: Vec<&str> = spec::EMBEDDED.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, built_in, "add new spec files to spec::EMBEDDED");
+    for ((_, text), path) in spec::EMBEDDED.iter().zip(&files) {
+        assert_eq!(*text, std::fs::read_to_string(path).unwrap());
+    }
+    assert_eq!(
+        spec::embedded_requirements().unwrap(),
+        spec::requirements(&spec::source_dir()).unwrap()
     );
 }

@@ -35,7 +35,7 @@ fn the_reference_passes_every_case() {
 #[test]
 fn the_vectors_are_what_the_generator_writes() {
     assert_eq!(
-        generate::check(&model::default_dir()),
+        generate::check(&model::source_dir()),
         Vec::<String>::new(),
         "run `authbackup-conformance generate`"
     );
@@ -59,7 +59,7 @@ fn the_vectors_follow_their_schema_and_ids_are_unique() {
     let validator = jsonschema::draft202012::new(&schema).unwrap();
     for section in model::SECTIONS {
         let doc: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(model::default_dir().join(format!("{section}.json"))).unwrap(),
+            &std::fs::read(model::source_dir().join(format!("{section}.json"))).unwrap(),
         )
         .unwrap();
         let errors: Vec<String> = validator
@@ -69,7 +69,7 @@ fn the_vectors_follow_their_schema_and_ids_are_unique() {
             .collect();
         assert!(errors.is_empty(), "{section}: {errors:?}");
     }
-    let files = model::load(&model::default_dir()).unwrap();
+    let files = model::load(&model::source_dir()).unwrap();
     for f in &files {
         let n: usize = f.test_groups.iter().map(|g| g.tests.len()).sum();
         assert_eq!(n, f.number_of_tests, "{}", f.section);
@@ -120,7 +120,7 @@ fn every_known_bad_implementation_is_caught() {
 
 #[test]
 fn every_must_is_covered() {
-    let reqs = spec::requirements(&spec::default_dir()).unwrap();
+    let reqs = spec::requirements(&spec::source_dir()).unwrap();
     let cov = coverage::compute(&reqs, &cases());
     assert!(cov.complete(), "{}", coverage::human(&cov));
     assert!(cov.uncovered.is_empty());

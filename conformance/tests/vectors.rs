@@ -7,7 +7,7 @@ use authbackup_conformance::{model, runner};
 
 #[test]
 fn the_reference_passes_every_vector() {
-    let cases = model::cases(&model::load(&model::default_dir()).unwrap());
+    let cases = model::cases(&model::load(&model::source_dir()).unwrap());
     for case in &cases {
         let (answers, _) = runner::ask(&mut Reference, case);
         if let Err(d) = runner::judge_all(case, &answers) {
@@ -16,5 +16,21 @@ fn the_reference_passes_every_vector() {
                 case.id, case.case.comment, d.expected, d.got
             );
         }
+    }
+}
+
+#[test]
+fn the_built_in_vectors_are_the_files() {
+    let files = model::load(&model::source_dir()).unwrap();
+    let built_in = model::embedded();
+    assert_eq!(files.len(), built_in.len());
+    for (file, embedded) in files.iter().zip(&built_in) {
+        assert_eq!(file.section, embedded.section);
+        assert_eq!(
+            serde_json::to_value(file).unwrap(),
+            serde_json::to_value(embedded).unwrap(),
+            "{}",
+            file.section
+        );
     }
 }

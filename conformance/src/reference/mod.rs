@@ -3,7 +3,7 @@
 
 use authbackup::account::{build_backup_accounts, BuildOutcome, DeviceAccount};
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
-use authbackup::lifecycle::{Event, Machine, Precondition};
+use authbackup::lifecycle::{Event, Machine};
 use authbackup::otp::{Algorithm, Digits, Hotp, Totp, TotpParams};
 use authbackup::payload::{BackupMeta, Payload, Platform};
 use authbackup::restore::{self, Outcome, Policy};
@@ -412,7 +412,7 @@ fn lifecycle_machine(events: &Value, auto_done: bool) -> Result<(Machine, Vec<Va
         match machine.step(event) {
             Err(e) => results.push(json!({
                 "error": e.code().as_str(),
-                "precondition": Precondition::of_error(&e).map(|p| p.as_str()),
+                "precondition": e.precondition().map(|p| p.as_str()),
             })),
             Ok((next, effects)) => {
                 machine = next;

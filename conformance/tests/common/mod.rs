@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// Every shipped case.
 pub fn cases() -> Vec<model::Case> {
-    model::cases(&model::load(&model::default_dir()).unwrap())
+    model::cases(&model::load(&model::source_dir()).unwrap())
 }
 
 /// Runs `selection` of the shipped cases against `implementation`, no failures listed.

@@ -6,8 +6,13 @@
 
 use std::fmt;
 
+use crate::lifecycle::Precondition;
+
 /// A stable, machine-readable error code (the strings of `spec/errors.md`).
+///
+/// New codes may be added in a minor version; match with a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// The input is not well formed (syntax, encoding, structure).
     Malformed,
@@ -90,15 +95,29 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// An error: a stable [`ErrorCode`] plus a human message naming the problem.
+/// What a caller may need to know about an error beyond its code, as data.
+///
+/// New kinds of detail may be added in a minor version; match with a wildcard arm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Detail {
+    /// The platform precondition that does not hold (with [`ErrorCode::PreconditionFailed`]).
+    Precondition(Precondition),
+}
+
+/// An error: a stable [`ErrorCode`], a human message naming the problem and, where a caller
+/// needs it, a typed [`Detail`].
 ///
 /// Displayed as `code: message` on one line, for example
-/// `invalid_secret: character 3 is not in the base32 alphabet (A-Z, 2-7)`.
+/// `invalid_secret: character 3 is not in the base32 alphabet (A-Z, 2-7)`. Programs branch on
+/// [`Error::code`] and [`Error::detail`], never on the message, which may be reworded; the
+/// message never holds secret material or another library's error text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct Error {
     code: ErrorCode,
     message: String,
+    detail: Option<Detail>,
 }
 
 impl Error {
@@ -107,6 +126,16 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            detail: None,
+        }
+    }
+
+    /// A `precondition_failed` error naming `precondition`, with `why` for people.
+    pub fn precondition_failed(precondition: Precondition, why: impl fmt::Display) -> Error {
+        Error {
+            code: ErrorCode::PreconditionFailed,
+            message: format!("{precondition}: {why}"),
+            detail: Some(Detail::Precondition(precondition)),
         }
     }
 
@@ -118,6 +147,42 @@ impl Error {
     /// The human message, without the code.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The typed detail, when the error carries one.
+    pub fn detail(&self) -> Option<Detail> {
+        self.detail
+    }
+
+    /// The precondition that failed, for a `precondition_failed` error.
+    pub fn precondition(&self) -> Option<Precondition> {
+        self.detail.map(|Detail::Precondition(p)| p)
+    }
+
+    /// The same error with `place` (where in the input it happened, such as `accounts[3]`)
+    /// in front of its message; the code and detail are kept.
+    pub fn context(mut self, place: impl fmt::Display) -> Error {
+        self.message = format!("{place}: {}", self.message);
+        self
+    }
+
+    /// A `malformed` error for JSON that `what` could not be read from: where, and whether it
+    /// is not JSON at all or JSON of the wrong shape. serde_json's own text is left out (it
+    /// quotes the input, which may be a secret).
+    pub fn json(what: impl fmt::Display, e: &serde_json::Error) -> Error {
+        use serde_json::error::Category;
+        let problem = match e.classify() {
+            Category::Io | Category::Syntax => "is not valid JSON",
+            Category::Eof => "ends early (truncated JSON)",
+            Category::Data => "does not have the expected structure (a member is missing, unknown or of the wrong type)",
+        };
+        match e.line() {
+            0 => Error::malformed(format!("{what} {problem}")),
+            line => Error::malformed(format!(
+                "{what} {problem}: line {line}, column {}",
+                e.column()
+            )),
+        }
     }
 
     /// Shorthand for a [`ErrorCode::Malformed`] error.
@@ -138,6 +203,18 @@ impl Error {
     /// Shorthand for an [`ErrorCode::InvalidParameter`] error.
     pub fn invalid_parameter(message: impl Into<String>) -> Error {
         Error::new(ErrorCode::InvalidParameter, message)
+    }
+}
+
+/// Adds [`Error::context`] to results.
+pub trait ResultExt<T> {
+    /// On error, puts `place` in front of the message.
+    fn context(self, place: impl fmt::Display) -> Result<T>;
+}
+
+impl<T> ResultExt<T> for Result<T> {
+    fn context(self, place: impl fmt::Display) -> Result<T> {
+        self.map_err(|e| e.context(place))
     }
 }
 
@@ -162,6 +239,18 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn context_keeps_code_and_detail() {
+        let e = Error::precondition_failed(Precondition::Icloud, "iCloud is off").context("device");
+        assert_eq!(e.code(), ErrorCode::PreconditionFailed);
+        assert_eq!(e.precondition(), Some(Precondition::Icloud));
+        assert_eq!(
+            e.to_string(),
+            "precondition_failed: device: icloud: iCloud is off"
+        );
+        assert_eq!(Error::malformed("x").precondition(), None);
     }
 
     #[test]

@@ -217,7 +217,7 @@ fn check_count(n: usize) -> Result<()> {
 }
 
 fn in_account(index: usize, e: Error) -> Error {
-    Error::new(e.code(), format!("accounts[{index}]: {}", e.message()))
+    e.context(format_args!("accounts[{index}]"))
 }
 
 fn duplicate(id: &str) -> Error {
@@ -235,7 +235,7 @@ fn unsupported_version(version: u64) -> Error {
 }
 
 fn malformed_json(e: &serde_json::Error) -> Error {
-    Error::malformed(format!("payload: {e}"))
+    Error::json("the payload", e)
 }
 
 /// REQ-PAYLOAD-002: a payload that does not parse as version 1 but says it is another

@@ -66,8 +66,8 @@ fn hex(s: &str) -> Result<Vec<u8>> {
 }
 
 pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidate>> {
-    let vault: Vault = serde_json::from_slice(bytes)
-        .map_err(|e| Error::malformed(format!("not an Aegis vault: {e}")))?;
+    let vault: Vault =
+        serde_json::from_slice(bytes).map_err(|e| Error::json("the Aegis vault", &e))?;
     if vault.version != 1 {
         return Err(Error::new(
             authbackup::error::ErrorCode::UnsupportedVersion,
@@ -76,7 +76,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
     }
     let db: Db = match (&vault.db, &vault.header.slots) {
         (Value::Object(_), _) => serde_json::from_value(vault.db.clone())
-            .map_err(|e| Error::malformed(format!("the vault database: {e}")))?,
+            .map_err(|e| Error::json("the vault database", &e))?,
         (Value::String(ciphertext), Some(slots)) => {
             let password = need_password(password)?;
             let master = slots
@@ -103,8 +103,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
                 .map_err(|_| Error::malformed("db is not base64"))?;
             let plain = open_gcm(&master, &hex(&params.nonce)?, &ct, &hex(&params.tag)?)
                 .ok_or_else(wrong_password)?;
-            serde_json::from_slice(&plain)
-                .map_err(|e| Error::malformed(format!("the decrypted database: {e}")))?
+            serde_json::from_slice(&plain).map_err(|e| Error::json("the decrypted database", &e))?
         }
         _ => {
             return Err(Error::malformed(

@@ -72,8 +72,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
                     Error::malformed(format!("line {}: the data parameter is not base64", n + 1))
                 })?,
         );
-        let payload = MigrationPayload::decode(&raw[..]).map_err(|e| {
-            Error::malformed(format!("line {}: not a MigrationPayload: {e}", n + 1))
+        let payload = MigrationPayload::decode(&raw[..]).map_err(|_| {
+            Error::malformed(format!("line {}: not a MigrationPayload (protobuf)", n + 1))
         })?;
         for (i, p) in payload.otp_parameters.into_iter().enumerate() {
             let (issuer, name) = match p.name.split_once(':') {

@@ -263,8 +263,7 @@ pub(crate) fn unlock(u: &Unlock) -> Result<Credential, super::Failure> {
 
 fn read_key(path: &Path) -> Result<RecoveryKey, super::Failure> {
     let text = read_limited(path, MAX_SMALL_FILE)?;
-    RecoveryKey::from_jwk_json(&text)
-        .map_err(|e| Error::new(e.code(), format!("{}: {}", path.display(), e.message())).into())
+    RecoveryKey::from_jwk_json(&text).map_err(|e| e.context(path.display()).into())
 }
 
 fn read_passphrase(path: &Path) -> Result<Passphrase, super::Failure> {

@@ -123,13 +123,12 @@ impl DeviceAccount {
     /// Reads a device accounts file (REQ-DEVICE-001 to REQ-DEVICE-004). Every problem names
     /// the account it is in.
     pub fn list_from_json(bytes: &[u8]) -> Result<Vec<DeviceAccount>> {
-        let file: WireFile = serde_json::from_slice(bytes)
-            .map_err(|e| Error::malformed(format!("accounts file: {e}")))?;
+        let file: WireFile =
+            serde_json::from_slice(bytes).map_err(|e| Error::json("the accounts file", &e))?;
         let mut ids = HashSet::new();
         let mut out = Vec::with_capacity(file.accounts.len());
         for (index, wire) in file.accounts.into_iter().enumerate() {
-            let context =
-                |e: Error| Error::new(e.code(), format!("accounts[{index}]: {}", e.message()));
+            let context = |e: Error| e.context(format_args!("accounts[{index}]"));
             let account = DeviceAccount::from_wire(wire).map_err(context)?;
             if !ids.insert(account.id.clone()) {
                 return Err(context(Error::new(

@@ -83,7 +83,7 @@ impl RecoveryKey {
     /// A new EC P-256 key pair for `ECDH-ES+A256KW`, its kid its RFC 7638 thumbprint.
     pub fn generate_ec() -> Result<RecoveryKey> {
         let mut jwk = Jwk::generate_ec_key(EcCurve::P256)
-            .map_err(|e| Error::malformed(format!("EC key generation failed: {e}")))?;
+            .map_err(|_| Error::malformed("EC key generation failed"))?;
         let kid = ec_thumbprint(&jwk)?;
         jwk.set_key_id(kid.clone());
         jwk.set_key_use("enc");
@@ -101,7 +101,7 @@ impl RecoveryKey {
     /// that is not a JSON object).
     pub fn from_jwk_json(text: &[u8]) -> Result<RecoveryKey> {
         let map: Map<String, Value> = serde_json::from_slice(text)
-            .map_err(|e| Error::malformed(format!("the key is not a JSON object (JWK): {e}")))?;
+            .map_err(|e| Error::json("the key (a JWK, a JSON object)", &e))?;
         let string = |name: &str| -> Result<Option<&str>> {
             match map.get(name) {
                 None => Ok(None),
@@ -154,9 +154,8 @@ impl RecoveryKey {
                     }
                     None => false,
                 };
-                let jwk = Jwk::from_map(map.clone()).map_err(|e| {
-                    Error::invalid_parameter(format!("the EC key is not usable: {e}"))
-                })?;
+                let jwk = Jwk::from_map(map.clone())
+                    .map_err(|_| Error::invalid_parameter("the EC key is not usable"))?;
                 let thumb = ec_thumbprint(&jwk)?;
                 let material = if private {
                     Material::EcPrivate(jwk)
@@ -238,7 +237,7 @@ impl RecoveryKey {
     }
 
     pub(super) fn encrypter(&self) -> Result<Box<dyn josekit::jwe::JweEncrypter>> {
-        let fail = |e: josekit::JoseError| Error::invalid_parameter(format!("unusable key: {e}"));
+        let fail = |_: josekit::JoseError| Error::invalid_parameter("the key is not usable");
         Ok(match &self.material {
             Material::Symmetric(key) => Box::new(
                 josekit::jwe::A256KW
@@ -257,7 +256,7 @@ impl RecoveryKey {
     }
 
     pub(super) fn decrypter(&self) -> Result<Box<dyn josekit::jwe::JweDecrypter>> {
-        let fail = |e: josekit::JoseError| Error::invalid_parameter(format!("unusable key: {e}"));
+        let fail = |_: josekit::JoseError| Error::invalid_parameter("the key is not usable");
         Ok(match &self.material {
             Material::Symmetric(key) => Box::new(
                 josekit::jwe::A256KW

@@ -114,8 +114,8 @@ pub fn seal_with_randomness(
         generation: payload.meta.generation,
         created: payload.meta.created,
     };
-    let protected_json = serde_json::to_vec(&protected)
-        .map_err(|e| Error::malformed(format!("protected header: {e}")))?;
+    let protected_json =
+        serde_json::to_vec(&protected).map_err(|e| Error::json("the protected header", &e))?;
     let protected_b64 = BASE64URL_NOPAD.encode(&protected_json);
 
     let mut cek = Zeroizing::new([0u8; 32]);
@@ -129,7 +129,7 @@ pub fn seal_with_randomness(
     let plaintext = payload.to_json();
     let (ciphertext, tag) = josekit::jwe::enc::A256GCM
         .encrypt(&*cek, Some(&iv), &plaintext, protected_b64.as_bytes())
-        .map_err(|e| Error::malformed(format!("content encryption failed: {e}")))?;
+        .map_err(|_| Error::malformed("content encryption failed"))?;
     let tag = tag.unwrap_or_default();
     write_container(
         &protected_b64,
@@ -297,7 +297,7 @@ fn wrap_for(
     let mut out_header = JweHeader::new();
     let set = |h: &mut JweHeader, k: &str, v: Value| {
         h.set_claim(k, Some(v))
-            .map_err(|e| Error::malformed(format!("header {k}: {e}")))
+            .map_err(|_| Error::malformed(format!("the header member {k} cannot be set")))
     };
     let encrypter: Box<dyn josekit::jwe::JweEncrypter> = match credential {
         Credential::Key(key) => key.encrypter()?,
@@ -313,13 +313,13 @@ fn wrap_for(
             Box::new(
                 josekit::jwe::PBES2_HS512_A256KW
                     .encrypter_from_bytes(p.expose())
-                    .map_err(|e| Error::invalid_parameter(format!("passphrase: {e}")))?,
+                    .map_err(|_| Error::invalid_parameter("the passphrase is not usable"))?,
             )
         }
     };
     let encrypted_key = encrypter
         .encrypt(cek, &in_header, &mut out_header)
-        .map_err(|e| Error::invalid_parameter(format!("key wrapping failed: {e}")))?
+        .map_err(|_| Error::invalid_parameter("key wrapping failed"))?
         .ok_or_else(|| Error::malformed("key wrapping produced no encrypted key"))?;
     let mut header = serde_json::Map::new();
     header.insert("alg".into(), credential.algorithm().name().into());
@@ -440,8 +440,7 @@ fn write_container(
         ciphertext,
         tag,
     };
-    let bytes =
-        serde_json::to_vec(&out).map_err(|e| Error::malformed(format!("container: {e}")))?;
+    let bytes = serde_json::to_vec(&out).map_err(|e| Error::json("the container", &e))?;
     if bytes.len() > MAX_CONTAINER_BYTES {
         return Err(Error::too_large(format!(
             "the container would be {} bytes; at most {MAX_CONTAINER_BYTES} are allowed",

@@ -134,8 +134,8 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
             container.len()
         )));
     }
-    let wire: WireContainer = serde_json::from_slice(container)
-        .map_err(|e| Error::malformed(format!("container: {e}")))?;
+    let wire: WireContainer =
+        serde_json::from_slice(container).map_err(|e| Error::json("the container", &e))?;
     if wire.recipients.is_empty() {
         return Err(Error::malformed("the container has no recipients"));
     }
@@ -149,8 +149,8 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
     let mut kids = HashSet::new();
     let mut recipients = Vec::with_capacity(wire.recipients.len());
     for (index, r) in wire.recipients.into_iter().enumerate() {
-        let parsed = parse_recipient(r)
-            .map_err(|e| Error::new(e.code(), format!("recipients[{index}]: {}", e.message())))?;
+        let parsed =
+            parse_recipient(r).map_err(|e| e.context(format_args!("recipients[{index}]")))?;
         if !kids.insert(parsed.kid.clone()) {
             return Err(Error::malformed(format!(
                 "recipients[{index}]: the kid {:?} is used twice",
@@ -199,8 +199,8 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
             "the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"
         )));
     }
-    let StrictMap(h) = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::malformed(format!("protected header: {e}")))?;
+    let StrictMap(h) =
+        serde_json::from_slice(&bytes).map_err(|e| Error::json("the protected header", &e))?;
     match h.get("abf_version").map(Value::as_u64) {
         None => return Err(Error::malformed("the protected header has no abf_version")),
         Some(None) => return Err(Error::malformed("abf_version must be a non-negative integer")),

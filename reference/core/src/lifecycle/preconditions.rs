@@ -44,8 +44,10 @@ pub struct Environment {
     pub managed_apple_id: Option<String>,
 }
 
-/// A platform precondition that can fail, named in `precondition_failed` errors.
+/// A platform precondition that can fail, named in `precondition_failed` errors
+/// ([`Error::precondition`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Precondition {
     /// iOS older than [`MIN_IOS_VERSION`].
     OsVersion,
@@ -67,22 +69,6 @@ impl Precondition {
             Precondition::PersonalMicrosoftAccount => "personal_microsoft_account",
         }
     }
-
-    /// The precondition a `precondition_failed` error names, read back from its message.
-    pub fn of_error(e: &Error) -> Option<Precondition> {
-        if e.code() != ErrorCode::PreconditionFailed {
-            return None;
-        }
-        let name = e.message().split(':').next()?;
-        [
-            Precondition::OsVersion,
-            Precondition::Icloud,
-            Precondition::IcloudKeychain,
-            Precondition::PersonalMicrosoftAccount,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == name)
-    }
 }
 
 impl fmt::Display for Precondition {
@@ -92,7 +78,7 @@ impl fmt::Display for Precondition {
 }
 
 fn failed(p: Precondition, why: String) -> Error {
-    Error::new(ErrorCode::PreconditionFailed, format!("{p}: {why}"))
+    Error::precondition_failed(p, why)
 }
 
 /// Checks the preconditions in the spec's order and returns the storage account: on `ios`

@@ -104,7 +104,7 @@ fn preconditions_are_explicit_errors_in_order() {
         edit(&mut env);
         let m = Machine::new();
         let err = m.step(&enable(env)).unwrap_err();
-        (err.code(), Precondition::of_error(&err))
+        (err.code(), err.precondition())
     };
     assert_eq!(
         failing(&|e| e.recovery_account = None, ios()),

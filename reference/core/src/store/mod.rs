@@ -180,8 +180,9 @@ impl<F: FileSystem> Store<F> {
     pub fn read_machine(&self) -> Result<Machine, StoreError> {
         let path = self.state_path();
         match self.fs.read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| Error::malformed(format!("{}: {e}", path.display())).into()),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| Error::json(path.display(), &e).into())
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Machine::new()),
             Err(e) => Err(io_err("read", &path)(e)),
         }
@@ -191,7 +192,7 @@ impl<F: FileSystem> Store<F> {
     pub fn write_machine(&self, machine: &Machine) -> Result<(), StoreError> {
         let path = self.state_path();
         let bytes = serde_json::to_vec_pretty(machine)
-            .map_err(|e| Error::malformed(format!("lifecycle state: {e}")))?;
+            .map_err(|e| Error::json("the lifecycle state", &e))?;
         write_atomic(&self.fs, &path, &bytes).map_err(io_err("write", &path))
     }
 
