@@ -1,42 +1,53 @@
 //! `authbackup-conformance`: the conformance suite of the Authenticator Backup Format.
 //!
-//! - [`model`]: the vector files (`conformance/vectors/`), in the manner of Project
-//!   Wycheproof;
-//! - [`generate`]: the deterministic generator of those files;
-//! - [`implementation`]: how the runner talks to an implementation (the [`Implementation`]
-//!   trait, in process);
-//! - [`process`] and [`adapter`]: the same over the stdio adapter protocol
-//!   (`spec/adapter-protocol.md`), either side;
+//! Most implementers use the `authbackup-conformance` command and the stdio adapter protocol
+//! (`spec/adapter-protocol.md`). A Rust implementation can instead implement
+//! [`Implementation`] and call [`runner::run`] on the built-in vectors:
+//!
+//! - [`model`]: the vector files (in the manner of Project Wycheproof), built into the crate
+//!   ([`model::embedded`]) or read from a folder;
+//! - [`implementation`]: the [`Implementation`] trait, one operation at a time, in process;
+//! - [`process`] and [`adapter`]: the same over the stdio adapter protocol, either side;
 //! - [`reference`](mod@reference): the reference implementation behind the operations;
-//! - [`checks`]: how answers of writing operations are judged ([`rfc3986`]: the URI syntax
-//!   emitted Key URIs must have);
-//! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports;
-//! - [`coverage`] and [`spec`]: every MUST of `spec/` against the cases covering it;
-//! - [`bench`](mod@bench): code-generation throughput through the protocol;
-//! - [`bad`]: known-bad implementations the suite must catch;
-//! - [`difffuzz`]: differential fuzzing of an implementation against the reference;
-//! - [`fuzzing`]: the fuzz targets' bodies, replayed on stable in the normal test run.
+//! - [`runner`] and [`report`]: selection, judging, and text / JSON / JUnit reports.
+//!
+//! The suite's own machinery (the generator, the known-bad implementations, coverage,
+//! differential fuzzing, the fuzz targets' bodies) is public only for its command and tests
+//! and carries no stability promise.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// What an implementer uses: the model of the vectors, the runner and its reports, the
+// `Implementation` trait, the stdio adapter protocol (both sides), the reference behind it.
 pub mod adapter;
-pub mod bad;
-pub mod bench;
-pub mod checks;
-pub mod coverage;
-pub mod crash;
-pub mod difffuzz;
-pub mod fuzzing;
-pub mod generate;
-pub mod glob;
 pub mod implementation;
 pub mod model;
 pub mod process;
 pub mod reference;
 pub mod report;
-pub mod rfc3986;
 pub mod runner;
+
+// The suite's own machinery, public only for its command, tests, benchmarks and fuzz targets:
+// no stability promise, left out of the documentation.
+#[doc(hidden)]
+pub mod bad;
+#[doc(hidden)]
+pub mod bench;
+#[doc(hidden)]
+pub mod coverage;
+#[doc(hidden)]
+pub mod difffuzz;
+#[doc(hidden)]
+pub mod fuzzing;
+#[doc(hidden)]
+pub mod generate;
+#[doc(hidden)]
 pub mod spec;
-pub mod timing;
+
+mod checks;
+mod crash;
+mod glob;
+mod rfc3986;
+mod timing;
 
 pub use implementation::{Answer, Implementation};

@@ -278,7 +278,7 @@ pub fn ask(implementation: &mut dyn Implementation, case: &Case) -> (Vec<Answer>
 
 /// Judges every answer to one case ([`judge`]), then, when the request was sent more than
 /// once, that the answers differ where the spec asks for fresh randomness
-/// ([`crate::checks::fresh`]).
+/// (`checks::fresh`).
 pub fn judge_all(case: &Case, answers: &[Answer]) -> Result<(), Box<Deviation>> {
     for answer in answers {
         judge(case, answer)?;

@@ -12,7 +12,7 @@ use super::{device_accounts, field, lifecycle_machine, text, uint};
 fn store_error(e: StoreError) -> Error {
     match e {
         StoreError::Abf(e) => e,
-        StoreError::Io { .. } => Error::malformed(format!("the store failed: {e}")),
+        other => Error::malformed(format!("the store failed: {other}")),
     }
 }
 

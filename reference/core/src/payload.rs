@@ -26,6 +26,7 @@ pub const MAX_BACKUP_ID_BYTES: usize = 64;
 /// The platform a backup was made on; it restores only on the same one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Platform {
     /// Apple iOS.
     Ios,

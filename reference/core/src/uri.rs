@@ -17,6 +17,8 @@ pub const MAX_URI_BYTES: usize = 4096;
 pub use crate::account::MAX_NAME_BYTES;
 
 /// What the URI generates codes from: the time (TOTP) or a counter (HOTP).
+///
+/// Deliberately exhaustive: the Key URI format has these two types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OtpKind {
     /// `otpauth://totp/...` with its time step in seconds.

@@ -13,6 +13,7 @@ use crate::payload::Payload;
 /// What the backup holds of one device account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Coverage {
     /// In the backup with the same secret and parameters; its codes match.
     InBackup,

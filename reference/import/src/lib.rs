@@ -31,6 +31,7 @@ use authbackup::secret::Secret;
 
 /// The formats `authbackup import --from` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// `otpauth://` URIs, one per line.
     Otpauth,
@@ -129,6 +130,7 @@ impl Candidate {
 
 /// What became of one entry of the export.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EntryOutcome {
     /// Imported as the account with this id.
     Imported {

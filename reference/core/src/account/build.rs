@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// What became of one device account when a backup was built.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BuildOutcome {
     /// Backed up with its secret: it restores with codes at once.
     WithCodes,

@@ -36,6 +36,7 @@ impl fmt::Debug for Token {
 
 /// Whether an account on a device can produce codes now, or needs the user first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountState {
     /// Usable: codes (or sign-in) work now.
     #[default]

@@ -27,6 +27,7 @@ pub fn display_name(issuer: Option<&str>, name: &str) -> String {
 
 /// The kind of an account, which decides what a backup keeps of it (REQ-ACCOUNT-001).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountType {
     /// A third-party TOTP account (any issuer): restored with its codes.
     Totp,

@@ -16,6 +16,7 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// The key-management algorithms of the allow-list (REQ-CONTAINER-020).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyAlgorithm {
     /// AES-256 key wrap with the recovery-account key.
     A256Kw,
@@ -341,6 +342,7 @@ impl fmt::Debug for Passphrase {
 
 /// What a container is sealed to, or opened with.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Credential {
     /// A recovery key (symmetric or EC).
     Key(RecoveryKey),

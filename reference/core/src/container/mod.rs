@@ -90,14 +90,26 @@ pub fn inspect(container: &[u8]) -> Result<ContainerInfo> {
 /// Seals `payload` to every credential in `recipients` (one to sixteen, distinct kids, at
 /// most one passphrase), with fresh random content key, IV and salts.
 pub fn seal(payload: &Payload, recipients: &[Credential]) -> Result<Vec<u8>> {
-    seal_with_randomness(payload, recipients, &mut |buf: &mut [u8]| {
+    seal_drawing(payload, recipients, &mut |buf: &mut [u8]| {
         buf.copy_from_slice(&josekit::util::random_bytes(buf.len()))
     })
 }
 
 /// [`seal`] with the content key, IV and PBES2 salts drawn from `fill` (for reproducible
 /// test vectors). ECDH-ES ephemeral keys still come from the system's generator.
+///
+/// A test hook (feature `test-util`): a backup sealed with chosen randomness is not secret.
+#[cfg(feature = "test-util")]
 pub fn seal_with_randomness(
+    payload: &Payload,
+    recipients: &[Credential],
+    fill: &mut dyn FnMut(&mut [u8]),
+) -> Result<Vec<u8>> {
+    seal_drawing(payload, recipients, fill)
+}
+
+/// [`seal`] drawing every random byte it needs from `fill`.
+fn seal_drawing(
     payload: &Payload,
     recipients: &[Credential],
     fill: &mut dyn FnMut(&mut [u8]),
@@ -163,6 +175,9 @@ pub fn open(container: &[u8], credential: &Credential) -> Result<Opened> {
 
 /// Decrypts a container and returns its headers and the payload bytes exactly as the writer
 /// wrote them, without parsing them (for checking what another implementation writes).
+///
+/// A test hook (feature `test-util`): apps use [`open`], which checks the payload.
+#[cfg(feature = "test-util")]
 pub fn open_plaintext(
     container: &[u8],
     credential: &Credential,

@@ -22,6 +22,7 @@ pub use preconditions::{
 /// Who holds a key that opens the backup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KeyProvider {
     /// The recovery account's key (the original provider).
     RecoveryAccountKey,
@@ -33,6 +34,7 @@ pub enum KeyProvider {
 /// harm (REQ-LIFECYCLE-041).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Effect {
     /// Seal the device's current accounts as `generation` of `backup_id` to `recipients` and
     /// store it with `storage_account`.
@@ -72,6 +74,7 @@ pub enum Effect {
 /// What happens to the machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// The user turns backup on. `backup_id` is the id the new backup will have.
     Enable {

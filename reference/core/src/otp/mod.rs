@@ -17,6 +17,8 @@ pub use hotp::Hotp;
 pub use totp::{codes_at, Totp, TotpParams, DEFAULT_PERIOD, MAX_WINDOW};
 
 /// The HMAC hash function of an OTP account.
+///
+/// Deliberately exhaustive: RFC 6238 names these three, and the format admits no other.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Algorithm {
     /// HMAC-SHA-1: the RFC 4226 default and what nearly every site issues.

@@ -11,6 +11,7 @@ use crate::secret::Secret;
 
 /// How a backup account was matched to a device account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MatchKind {
     /// Same type, secret and code parameters: the same account, whatever it is called.
     Secret,

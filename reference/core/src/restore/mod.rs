@@ -19,6 +19,7 @@ pub use report::RestoreReport;
 
 /// What happens when a backup account matches a device account with a different secret.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Policy {
     /// Nothing on the device is ever overwritten: the backup's account is added beside it.
     #[default]
@@ -78,6 +79,9 @@ impl DeviceRef {
 }
 
 /// What restore does with one backup account (REQ-RESTORE-020 to REQ-RESTORE-024).
+///
+/// Deliberately exhaustive: these are the spec's five outcomes, and a sixth would be a new
+/// format version, which callers should notice at compile time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Nothing on the device matched: the account is added.

@@ -9,6 +9,8 @@
 //! ROOT/storage/<account>/backup-<generation, 20 digits>.abf
 //! ```
 
+#[cfg(any(test, feature = "test-util"))]
+mod crashing;
 mod fs;
 mod service;
 
@@ -21,7 +23,9 @@ use crate::error::Error;
 use crate::lifecycle::Machine;
 use crate::restore::{self, RestorePlan};
 
-pub use fs::{create_dir_durable, write_atomic, CrashingFs, FileSystem, OsFs, TMP_SUFFIX};
+#[cfg(any(test, feature = "test-util"))]
+pub use crashing::CrashingFs;
+pub use fs::{create_dir_durable, write_atomic, FileSystem, OsFs, TMP_SUFFIX};
 pub use service::{BackupService, Keys};
 
 /// How many generations are kept per storage account unless told otherwise.
@@ -33,6 +37,7 @@ const STORAGE_DIR: &str = "storage";
 
 /// A store failure: a file operation, or an ABF error in what was read or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// A file could not be read or written.
     #[error("cannot {action} {path}: {source}")]
