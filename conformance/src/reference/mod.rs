@@ -4,7 +4,7 @@
 use authbackup::account::{build_backup_accounts, BuildOutcome, DeviceAccount};
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
 use authbackup::lifecycle::{Event, Machine};
-use authbackup::otp::{Algorithm, Digits, Hotp, Totp, TotpParams};
+use authbackup::otp::{self, Algorithm, Digits, Hotp, Totp, TotpParams};
 use authbackup::payload::{BackupMeta, Payload, Platform};
 use authbackup::restore::{self, Outcome, Policy};
 use authbackup::uri::{KeyUri, OtpKind};
@@ -58,7 +58,7 @@ pub fn run(operation: &str, input: &Value) -> R {
             let params = TotpParams {
                 algorithm: algorithm(input)?,
                 digits: digits(input)?,
-                period: uint(input, "period")?,
+                period: otp::period(uint(input, "period")?)?,
                 t0: 0,
             };
             let time = uint(input, "time")?;
@@ -73,7 +73,7 @@ pub fn run(operation: &str, input: &Value) -> R {
                 let bytes = HEXLOWER
                     .decode(hex.as_bytes())
                     .map_err(|_| Error::malformed("secrets are lower-case hex"))?;
-                generators.push(Totp::new(&Secret::from_bytes(bytes)?, params)?);
+                generators.push(Totp::new(&Secret::from_bytes(bytes)?, params));
             }
             let mut codes = Vec::new();
             authbackup::otp::codes_at(&generators, time, &mut codes)?;
@@ -227,15 +227,15 @@ fn digits(input: &Value) -> Result<Digits, Error> {
 
 /// The TOTP generator an operation's `secret`, `algorithm`, `digits`, `period` and `t0` give.
 pub(crate) fn totp(input: &Value) -> Result<Totp, Error> {
-    Totp::new(
+    Ok(Totp::new(
         &secret(input)?,
         TotpParams {
             algorithm: algorithm(input)?,
             digits: digits(input)?,
-            period: uint(input, "period")?,
+            period: otp::period(uint(input, "period")?)?,
             t0: uint(input, "t0")?,
         },
-    )
+    ))
 }
 
 /// `totp.verify_timing`: times one verification per entry of `order`, of the candidate of
@@ -273,7 +273,7 @@ fn key_uri_json(k: &KeyUri) -> Value {
         "digits": k.digits.get(),
     });
     match k.kind {
-        OtpKind::Totp { period } => v["period"] = period.into(),
+        OtpKind::Totp { period } => v["period"] = period.get().into(),
         OtpKind::Hotp { counter } => v["counter"] = counter.into(),
     }
     v
@@ -282,7 +282,7 @@ fn key_uri_json(k: &KeyUri) -> Value {
 fn key_uri_from_json(a: &Value) -> Result<KeyUri, Error> {
     let kind = match text(a, "type")? {
         "totp" => OtpKind::Totp {
-            period: uint(a, "period")?,
+            period: otp::period(uint(a, "period")?)?,
         },
         "hotp" => OtpKind::Hotp {
             counter: uint(a, "counter")?,

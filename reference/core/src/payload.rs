@@ -175,7 +175,7 @@ impl Payload {
                 }),
                 algorithm: a.otp.as_ref().map(|k| k.params.algorithm.name()),
                 digits: a.otp.as_ref().map(|k| k.params.digits.get()),
-                period: a.otp.as_ref().map(|k| k.params.period),
+                period: a.otp.as_ref().map(|k| k.params.period.get()),
             })
             .collect();
         let doc = SerPayload {

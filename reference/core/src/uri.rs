@@ -3,13 +3,14 @@
 //! the requirement ids in comments below point there.
 
 use std::fmt::Write as _;
+use std::num::NonZeroU64;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use zeroize::Zeroizing;
 
 use crate::account::{check_issuer, check_length, check_name, check_no_controls};
 use crate::error::{Error, ErrorCode, Result};
-use crate::otp::{Algorithm, Digits, Hotp, Totp, TotpParams, DEFAULT_PERIOD};
+use crate::otp::{self, Algorithm, Digits, Hotp, Totp, TotpParams, DEFAULT_PERIOD};
 use crate::secret::Secret;
 
 /// The longest URI accepted, in bytes (REQ-URI-002).
@@ -24,7 +25,7 @@ pub enum OtpKind {
     /// `otpauth://totp/...` with its time step in seconds.
     Totp {
         /// The time step in seconds (`period`, default 30).
-        period: u64,
+        period: NonZeroU64,
     },
     /// `otpauth://hotp/...` with its next counter value.
     Hotp {
@@ -113,12 +114,9 @@ impl KeyUri {
         };
         let kind = if is_totp {
             let period = match params.period {
-                Some(text) => parse_decimal("period", &text)?,
+                Some(text) => otp::period(parse_decimal("period", &text)?)?,
                 None => DEFAULT_PERIOD,
             };
-            if period == 0 {
-                return Err(Error::invalid_parameter("period must be at least 1 second"));
-            }
             OtpKind::Totp { period }
         } else {
             let counter = params.counter.ok_or_else(|| {
@@ -184,7 +182,7 @@ impl KeyUri {
     /// A TOTP generator for this account; `invalid_parameter` for an HOTP URI.
     pub fn totp(&self) -> Result<Totp> {
         match self.kind {
-            OtpKind::Totp { period } => Totp::new(
+            OtpKind::Totp { period } => Ok(Totp::new(
                 &self.secret,
                 TotpParams {
                     algorithm: self.algorithm,
@@ -192,7 +190,7 @@ impl KeyUri {
                     period,
                     t0: 0,
                 },
-            ),
+            )),
             OtpKind::Hotp { .. } => Err(Error::invalid_parameter(
                 "this is an hotp URI; it has no time-based codes",
             )),

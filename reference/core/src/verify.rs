@@ -147,8 +147,8 @@ fn covered(d: &DeviceAccount, b: &BackupAccount, time: u64) -> Coverage {
         params: d.params,
     }
     .totp()
-    .and_then(|t| t.code_at(time));
-    let backup_code = key.totp().and_then(|t| t.code_at(time));
+    .code_at(time);
+    let backup_code = key.totp().code_at(time);
     match (device_code, backup_code) {
         (Ok(a), Ok(b)) if a == b => Coverage::InBackup,
         _ => Coverage::Different,

@@ -28,11 +28,10 @@ fn both(
         TotpParams {
             algorithm,
             digits: Digits::new(digits).unwrap(),
-            period,
+            period: authbackup::otp::period(period).unwrap(),
             t0: 0,
         },
-    )
-    .unwrap();
+    );
     let peer = totp_rs::TOTP::new_unchecked(
         peer_algorithm(algorithm),
         digits as usize,

@@ -74,7 +74,7 @@ fn arb_payload() -> impl Strategy<Value = Payload> {
                                 params: CodeParams {
                                     algorithm,
                                     digits: Digits::new(digits).unwrap(),
-                                    period,
+                                    period: std::num::NonZeroU64::new(period).unwrap(),
                                 },
                             }),
                         }

@@ -41,7 +41,7 @@ pub(crate) fn from_uri(place: &str, uri: &str) -> Candidate {
             );
             c.algorithm = k.algorithm.name().into();
             c.digits = u64::from(k.digits.get());
-            c.period = period;
+            c.period = period.get();
             c
         }
     }

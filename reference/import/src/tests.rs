@@ -33,7 +33,7 @@ fn check_accounts(format: &str, accounts: &[DeviceAccount]) {
                 a.secret.as_ref().unwrap().to_base32().to_string(),
                 a.params.algorithm,
                 a.params.digits.get(),
-                a.params.period,
+                a.params.period.get(),
             )
         })
         .collect();
@@ -56,7 +56,7 @@ fn check_accounts(format: &str, accounts: &[DeviceAccount]) {
     // The codes the imported accounts give equal those totp-rs computes from the fixture's
     // secrets, at a fixed time.
     for (a, (_, _, secret, alg, digits, _)) in accounts.iter().zip(expected()) {
-        let period = a.params.period;
+        let period = a.params.period.get();
         let peer_alg = match alg {
             Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
             Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
@@ -70,8 +70,7 @@ fn check_accounts(format: &str, accounts: &[DeviceAccount]) {
             secret: a.secret.clone().unwrap(),
             params: a.params,
         }
-        .totp()
-        .unwrap();
+        .totp();
         assert_eq!(
             ours.code_at(1_700_000_000).unwrap().to_string(),
             peer.generate(1_700_000_000),

@@ -40,7 +40,7 @@ pub fn run(args: &CodeArgs) -> Result<()> {
             let params =
                 CodeParams::from_optional(args.algorithm.as_deref(), args.digits, args.period)?;
             let secret = Secret::from_base32(secret)?;
-            Totp::new(&secret, params.totp_params())?.code_at(time_or_now(args.time)?)?
+            Totp::new(&secret, params.totp_params()).code_at(time_or_now(args.time)?)?
         }
         (None, Some(uri)) => {
             let key = KeyUri::parse(uri)?;

@@ -156,7 +156,7 @@ impl DeviceAccount {
                     secret: a.secret.as_ref().map(Secret::to_base32),
                     algorithm: Some(a.params.algorithm.name().to_string()),
                     digits: Some(u64::from(a.params.digits.get())),
-                    period: Some(a.params.period),
+                    period: Some(a.params.period.get()),
                     token: a.token.as_ref().map(|t| t.0.clone()),
                     excluded_by_policy: a.excluded_by_policy,
                     state: (a.state != AccountState::Ready).then(|| a.state.as_str().to_string()),

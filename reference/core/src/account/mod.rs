@@ -8,7 +8,9 @@ mod names;
 use std::fmt;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::otp::{Algorithm, Digits, Totp, TotpParams, DEFAULT_PERIOD};
+use std::num::NonZeroU64;
+
+use crate::otp::{self, Algorithm, Digits, Totp, TotpParams, DEFAULT_PERIOD};
 use crate::secret::Secret;
 
 pub use build::{build_backup_accounts, BuildEntry, BuildOutcome, BuildReport};
@@ -93,8 +95,8 @@ pub struct CodeParams {
     pub algorithm: Algorithm,
     /// The code length.
     pub digits: Digits,
-    /// The time step in seconds, at least 1.
-    pub period: u64,
+    /// The time step in seconds.
+    pub period: NonZeroU64,
 }
 
 impl Default for CodeParams {
@@ -119,9 +121,8 @@ impl CodeParams {
         let params = CodeParams {
             algorithm: algorithm.map_or(Ok(Algorithm::Sha1), str::parse)?,
             digits: digits.map_or(Ok(Digits::SIX), Digits::new)?,
-            period: period.unwrap_or(DEFAULT_PERIOD),
+            period: period.map_or(Ok(DEFAULT_PERIOD), otp::period)?,
         };
-        params.check()?;
         Ok(params)
     }
 
@@ -133,14 +134,6 @@ impl CodeParams {
             period: self.period,
             t0: 0,
         }
-    }
-
-    /// Checks the period (the other fields are valid by construction).
-    pub fn check(&self) -> Result<()> {
-        if self.period == 0 {
-            return Err(Error::invalid_parameter("period must be at least 1 second"));
-        }
-        Ok(())
     }
 }
 
@@ -155,7 +148,7 @@ pub struct OtpKey {
 
 impl OtpKey {
     /// A TOTP generator for this key.
-    pub fn totp(&self) -> Result<Totp> {
+    pub fn totp(&self) -> Totp {
         Totp::new(&self.secret, self.params.totp_params())
     }
 }
@@ -204,7 +197,7 @@ impl BackupAccount {
             }
         } else {
             match &self.otp {
-                Some(key) => key.params.check()?,
+                Some(_) => {}
                 None => {
                     return Err(Error::invalid_secret(format!(
                         "account {:?} ({}) has no secret",

@@ -520,7 +520,7 @@ fn arb_payload() -> impl Strategy<Value = Payload> {
                         otp: bears.then(|| OtpKey {
                             secret: Secret::from_bytes(secret).unwrap(),
                             params: CodeParams {
-                                period,
+                                period: std::num::NonZeroU64::new(period).unwrap(),
                                 ..CodeParams::default()
                             },
                         }),

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 
 pub use hotp::Hotp;
-pub use totp::{codes_at, Totp, TotpParams, DEFAULT_PERIOD, MAX_WINDOW};
+pub use totp::{codes_at, period, Totp, TotpParams, DEFAULT_PERIOD, MAX_WINDOW};
 
 /// The HMAC hash function of an OTP account.
 ///

@@ -1,11 +1,13 @@
 //! TOTP (RFC 6238): HOTP with the counter derived from the time.
 
+use std::num::NonZeroU64;
+
 use super::{Algorithm, Code, Digits, Hotp};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
-/// The default time step, in seconds.
-pub const DEFAULT_PERIOD: u64 = 30;
+/// The default time step, 30 seconds.
+pub const DEFAULT_PERIOD: NonZeroU64 = NonZeroU64::new(30).unwrap();
 /// The widest verification window accepted, in steps on each side of the current one.
 pub const MAX_WINDOW: u64 = 10;
 
@@ -16,8 +18,8 @@ pub struct TotpParams {
     pub algorithm: Algorithm,
     /// The code length.
     pub digits: Digits,
-    /// The time step X in seconds; at least 1.
-    pub period: u64,
+    /// The time step X in seconds ([`period`] reads one).
+    pub period: NonZeroU64,
     /// The Unix time T0 at which step 0 begins.
     pub t0: u64,
 }
@@ -38,21 +40,25 @@ impl Default for TotpParams {
 #[derive(Clone, Debug)]
 pub struct Totp {
     hotp: Hotp,
-    period: u64,
+    period: NonZeroU64,
     t0: u64,
 }
 
+/// Reads a time step in seconds: 0 is `invalid_parameter` (REQ-TOTP-001). The one place
+/// this rule lives; everything after it holds a `NonZeroU64`.
+pub fn period(seconds: u64) -> Result<NonZeroU64> {
+    NonZeroU64::new(seconds)
+        .ok_or_else(|| Error::invalid_parameter("period must be at least 1 second"))
+}
+
 impl Totp {
-    /// Prepares TOTP for `secret`. A period of 0 is `invalid_parameter`.
-    pub fn new(secret: &Secret, params: TotpParams) -> Result<Totp> {
-        if params.period == 0 {
-            return Err(Error::invalid_parameter("period must be at least 1 second"));
-        }
-        Ok(Totp {
+    /// Prepares TOTP for `secret`.
+    pub fn new(secret: &Secret, params: TotpParams) -> Totp {
+        Totp {
             hotp: Hotp::new(secret, params.algorithm, params.digits),
             period: params.period,
             t0: params.t0,
-        })
+        }
     }
 
     /// The time step containing `time` (Unix seconds): `floor((time - T0) / period)`.
@@ -60,7 +66,7 @@ impl Totp {
     pub fn step_at(&self, time: u64) -> Result<u64> {
         match time.checked_sub(self.t0) {
             // The common 30-second period divides by a constant (a multiplication).
-            Some(elapsed) if self.period == DEFAULT_PERIOD => Ok(elapsed / DEFAULT_PERIOD),
+            Some(elapsed) if self.period == DEFAULT_PERIOD => Ok(elapsed / 30),
             Some(elapsed) => Ok(elapsed / self.period),
             None => Err(Error::invalid_parameter(format!(
                 "time {time} is before T0 ({})",
@@ -97,7 +103,7 @@ impl Totp {
     }
 
     /// The time step in seconds.
-    pub fn period(&self) -> u64 {
+    pub fn period(&self) -> NonZeroU64 {
         self.period
     }
 
@@ -164,7 +170,7 @@ mod tests {
             digits: Digits::EIGHT,
             ..TotpParams::default()
         };
-        Totp::new(&seed(algorithm), params).unwrap()
+        Totp::new(&seed(algorithm), params)
     }
 
     #[test]
@@ -182,7 +188,7 @@ mod tests {
             digits: Digits::EIGHT,
             ..TotpParams::default()
         };
-        let totp = Totp::new(&seed(Algorithm::Sha1), params).unwrap();
+        let totp = Totp::new(&seed(Algorithm::Sha1), params);
         // 59 s after T0 is step 1, the same as 59 s after the epoch with T0 = 0.
         assert_eq!(totp.code_at(1059).unwrap().to_string(), "94287082");
         assert_eq!(totp.step_at(1000).unwrap(), 0);
@@ -220,12 +226,9 @@ mod tests {
 
     #[test]
     fn period_zero_is_refused() {
-        let params = TotpParams {
-            period: 0,
-            ..TotpParams::default()
-        };
-        let err = Totp::new(&seed(Algorithm::Sha1), params).unwrap_err();
+        let err = super::period(0).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidParameter);
+        assert_eq!(super::period(1).unwrap().get(), 1);
     }
 
     #[test]
@@ -245,12 +248,11 @@ mod tests {
         let per_second = Totp::new(
             &seed(Algorithm::Sha1),
             TotpParams {
-                period: 1,
+                period: NonZeroU64::MIN,
                 digits: Digits::EIGHT,
                 ..TotpParams::default()
             },
-        )
-        .unwrap();
+        );
         assert_eq!(
             per_second.verify(&at_max, u64::MAX, 1).unwrap(),
             Some(u64::MAX)

@@ -49,7 +49,7 @@ fn key_fingerprint(account_type: AccountType, secret: &Secret, params: &CodePara
     h.update([0]);
     h.update(params.algorithm.name().as_bytes());
     h.update([params.digits.get()]);
-    h.update(params.period.to_be_bytes());
+    h.update(params.period.get().to_be_bytes());
     h.update((secret.len() as u64).to_be_bytes());
     h.update(secret.expose_bytes());
     h.finalize().into()

@@ -357,7 +357,7 @@ fn fingerprint(device: &[DeviceAccount]) -> [u8; 32] {
         field(d.secret.as_ref().map_or(&[][..], |s| s.expose_bytes()));
         field(d.params.algorithm.name().as_bytes());
         field(&[d.params.digits.get()]);
-        field(&d.params.period.to_be_bytes());
+        field(&d.params.period.get().to_be_bytes());
         field(d.token.as_ref().map_or(&[][..], |t| t.expose().as_bytes()));
         field(&[u8::from(d.token.is_some()), u8::from(d.excluded_by_policy)]);
         field(d.state.as_str().as_bytes());

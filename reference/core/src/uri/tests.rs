@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use std::num::NonZeroU64;
 
 fn parse(text: &str) -> KeyUri {
     KeyUri::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -22,7 +23,12 @@ fn the_common_example_with_defaults() {
     assert_eq!(k.secret.to_base32().as_str(), S);
     assert_eq!(k.algorithm, Algorithm::Sha1);
     assert_eq!(k.digits, Digits::SIX);
-    assert_eq!(k.kind, OtpKind::Totp { period: 30 });
+    assert_eq!(
+        k.kind,
+        OtpKind::Totp {
+            period: NonZeroU64::new(30).unwrap()
+        }
+    );
 }
 
 #[test]
@@ -35,7 +41,12 @@ fn all_parameters_and_percent_encoded_label() {
     assert_eq!(k.name, "john.doe@email.com");
     assert_eq!(k.algorithm, Algorithm::Sha256);
     assert_eq!(k.digits, Digits::EIGHT);
-    assert_eq!(k.kind, OtpKind::Totp { period: 60 });
+    assert_eq!(
+        k.kind,
+        OtpKind::Totp {
+            period: NonZeroU64::new(60).unwrap()
+        }
+    );
 }
 
 #[test]
@@ -168,13 +179,23 @@ fn hotp_needs_a_counter_and_ignores_period() {
 #[test]
 fn totp_ignores_counter() {
     let k = parse(&format!("otpauth://totp/alice?secret={S}&counter=x"));
-    assert_eq!(k.kind, OtpKind::Totp { period: 30 });
+    assert_eq!(
+        k.kind,
+        OtpKind::Totp {
+            period: NonZeroU64::new(30).unwrap()
+        }
+    );
 }
 
 #[test]
 fn type_and_scheme_are_case_insensitive() {
     let k = parse(&format!("OTPAUTH://TOTP/alice?secret={S}"));
-    assert_eq!(k.kind, OtpKind::Totp { period: 30 });
+    assert_eq!(
+        k.kind,
+        OtpKind::Totp {
+            period: NonZeroU64::new(30).unwrap()
+        }
+    );
     let k = parse(&format!("otpauth://HoTp/alice?secret={S}&counter=0"));
     assert_eq!(k.kind, OtpKind::Hotp { counter: 0 });
 }
@@ -206,7 +227,9 @@ fn bad_parameters_are_invalid_parameter() {
         (
             Algorithm::Sha512,
             Digits::SEVEN,
-            OtpKind::Totp { period: 1 }
+            OtpKind::Totp {
+                period: NonZeroU64::new(1).unwrap()
+            }
         )
     );
 }
@@ -352,7 +375,9 @@ fn name_strategy() -> impl Strategy<Value = String> {
 fn key_uri_strategy() -> impl Strategy<Value = KeyUri> {
     (
         prop_oneof![
-            (1u64..=u64::MAX).prop_map(|period| OtpKind::Totp { period }),
+            (1u64..=u64::MAX).prop_map(|p| OtpKind::Totp {
+                period: NonZeroU64::new(p).unwrap()
+            }),
             any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
         ],
         proptest::option::of(name_strategy().prop_map(|s| s.replace(':', "-"))),
