@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use authbackup::payload::Platform;
+use authbackup::platform::Platform;
 use authbackup::restore::{plan, Policy};
 use authbackup_benches::{device, payload};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

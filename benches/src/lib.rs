@@ -6,7 +6,8 @@ use authbackup::account::{
     AccountState, AccountType, BackupAccount, CodeParams, DeviceAccount, OtpKey,
 };
 use authbackup::container::{Credential, RecoveryKey};
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::Secret;
 
 /// A 20-byte secret that differs per `i`.
@@ -27,29 +28,26 @@ pub fn backup_account(i: usize) -> BackupAccount {
         AccountType::Totp,
         AccountType::WorkSchool,
     ][i % 4];
-    BackupAccount {
-        id: format!("account-{i:08}"),
-        account_type: t,
-        issuer: t.bears_codes().then(|| format!("Issuer {}", i % 97)),
-        name: format!("user{i}@example.com"),
-        otp: t.bears_codes().then(|| OtpKey {
+    let (id, name) = (format!("account-{i:08}"), format!("user{i}@example.com"));
+    let account = if t.bears_codes() {
+        let key = OtpKey {
             secret: secret(i),
             params: CodeParams::default(),
-        }),
-    }
+        };
+        BackupAccount::with_codes(id, t, Some(format!("Issuer {}", i % 97)), name, key)
+    } else {
+        BackupAccount::placeholder(id, t, name)
+    };
+    account.expect("a valid account")
 }
 
 /// A payload of `n` accounts.
 pub fn payload(n: usize) -> Payload {
-    Payload {
-        meta: BackupMeta {
-            platform: Platform::Ios,
-            backup_id: "bench".into(),
-            generation: 1,
-            created: 1_700_000_000,
-        },
-        accounts: (0..n).map(backup_account).collect(),
-    }
+    Payload::new(
+        BackupMeta::new(Platform::Ios, "bench", 1, 1_700_000_000).unwrap(),
+        (0..n).map(backup_account).collect(),
+    )
+    .unwrap()
 }
 
 /// A device of `n` accounts: every other one also in [`payload`] (same id and secret), the
@@ -62,18 +60,18 @@ pub fn device(n: usize) -> Vec<DeviceAccount> {
             let same = i % 2 == 0;
             DeviceAccount {
                 id: if same {
-                    b.id.clone()
+                    b.id().to_string()
                 } else {
                     format!("hand-{i:08}")
                 },
-                account_type: b.account_type,
-                issuer: b.issuer.clone(),
+                account_type: b.account_type(),
+                issuer: b.issuer().map(str::to_string),
                 name: if i % 4 == 1 {
-                    b.name.clone()
+                    b.name().to_string()
                 } else {
                     format!("device{i}@example.com")
                 },
-                secret: b.otp.as_ref().map(|k| {
+                secret: b.key().map(|k| {
                     if same {
                         k.secret.clone()
                     } else {

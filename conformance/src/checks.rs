@@ -76,10 +76,10 @@ fn sealed(case: &TestCase, output: &Value) -> Result<(), String> {
         );
         if want
             != (
-                Some(meta.platform.as_str()),
-                Some(meta.backup_id.as_str()),
-                Some(meta.generation),
-                Some(meta.created),
+                Some(meta.platform().as_str()),
+                Some(meta.backup_id()),
+                Some(meta.generation()),
+                Some(meta.created()),
             )
         {
             return Err("the protected header does not carry the payload's platform, backup id, generation and creation time".into());

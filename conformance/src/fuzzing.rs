@@ -10,7 +10,8 @@ use authbackup::account::{
 };
 use authbackup::container::{self, Credential, RecoveryKey};
 use authbackup::lifecycle::{Effect, Environment, Event, KeyProvider, Machine, RecoveryAccount};
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::restore::{self, Outcome, Policy};
 use authbackup::uri::KeyUri;
 use authbackup::Secret;
@@ -64,12 +65,13 @@ pub fn uri(data: &[u8]) {
 /// round-trips through the writer.
 pub fn payload(data: &[u8]) {
     if let Ok(p) = Payload::from_json(data) {
-        p.check()
-            .expect("a parsed payload passes the writer's checks");
+        let again = Payload::new(p.meta().clone(), p.accounts().to_vec())
+            .expect("a parsed payload's parts make a payload again");
+        assert_eq!(again, p);
         assert!(p
-            .accounts
+            .accounts()
             .iter()
-            .all(|a| a.is_placeholder() == a.otp.is_none()));
+            .all(|a| a.is_placeholder() == a.key().is_none()));
         assert_eq!(
             Payload::from_json(&p.to_json()).expect("written payloads parse"),
             p
@@ -89,7 +91,7 @@ pub fn container_raw(data: &[u8]) {
     let info = container::inspect(data);
     if let Ok(opened) = container::open(data, &fuzz_key()) {
         assert_eq!(
-            Some(&opened.payload.meta),
+            Some(opened.payload.meta()),
             info.as_ref().ok().map(|i| &i.meta)
         );
     }
@@ -197,29 +199,26 @@ pub fn container_structured(data: &[u8]) {
             ours(&original),
             "the key's recipient changed and the container still opened"
         );
-        assert_eq!(o.payload.meta.backup_id, "fuzz");
+        assert_eq!(o.payload.meta().backup_id(), "fuzz");
     }
 }
 
 fn sealed_fixture() -> Vec<u8> {
-    let payload = Payload {
-        meta: BackupMeta {
-            platform: Platform::Ios,
-            backup_id: "fuzz".into(),
-            generation: 1,
-            created: 0,
-        },
-        accounts: vec![BackupAccount {
-            id: "a".into(),
-            account_type: AccountType::Totp,
-            issuer: Some("I".into()),
-            name: "n".into(),
-            otp: Some(OtpKey {
+    let payload = Payload::new(
+        BackupMeta::new(Platform::Ios, "fuzz", 1, 0).unwrap(),
+        vec![BackupAccount::with_codes(
+            "a",
+            AccountType::Totp,
+            Some("I".into()),
+            "n",
+            OtpKey {
                 secret: Secret::from_bytes(vec![1; 10]).expect("10 bytes"),
                 params: CodeParams::default(),
-            }),
-        }],
-    };
+            },
+        )
+        .unwrap()],
+    )
+    .unwrap();
     let mut n = 0u8;
     container::seal_with_randomness(&payload, &[fuzz_key()], &mut |b: &mut [u8]| {
         for x in b {
@@ -282,15 +281,11 @@ pub fn restore(data: &[u8]) {
         [Policy::KeepBoth, Policy::PreferBackup, Policy::PreferDevice][policy as usize % 3];
     let (accounts, _) = authbackup::account::build_backup_accounts(&unique(&old))
         .expect("unique ids, secrets present");
-    let backup = Payload {
-        meta: BackupMeta {
-            platform: Platform::Android,
-            backup_id: "b".into(),
-            generation: 1,
-            created: 0,
-        },
+    let backup = Payload::new(
+        BackupMeta::new(Platform::Android, "b", 1, 0).unwrap(),
         accounts,
-    };
+    )
+    .unwrap();
     let device = unique(&device);
     assert!(
         restore::plan(&device, &backup, Platform::Ios, policy).is_err(),

@@ -103,7 +103,7 @@ pub(super) fn binds_platform_only(op: &str, input: &Value) -> Answer {
         .ok()
         .map(|p| p["platform"].clone());
     match platform {
-        Some(p) if code == "malformed" && p == info.meta.platform.as_str() => {
+        Some(p) if code == "malformed" && p == info.meta.platform().as_str() => {
             reference("payload.parse", &json!({ "payload": payload_text }))
         }
         _ => answer,

@@ -4,7 +4,8 @@
 
 use authbackup::account::{AccountType, BackupAccount, CodeParams, OtpKey};
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::Secret;
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use josekit::jwe::{JweContentEncryption, JweEncrypter, JweHeader};
@@ -18,32 +19,24 @@ fn oct(kid: &str, key: &[u8]) -> Value {
 }
 
 fn the_payload(platform: Platform) -> Payload {
-    let code =
-        |id: &str, t: AccountType, issuer: Option<&str>, name: &str, secret: &[u8]| BackupAccount {
-            id: id.into(),
-            account_type: t,
-            issuer: issuer.map(Into::into),
-            name: name.into(),
-            otp: Some(OtpKey {
-                secret: Secret::from_bytes(secret.to_vec()).unwrap(),
-                params: CodeParams::default(),
-            }),
+    let code = |id: &str, t: AccountType, issuer: Option<&str>, name: &str, secret: &[u8]| {
+        let key = OtpKey {
+            secret: Secret::from_bytes(secret.to_vec()).unwrap(),
+            params: CodeParams::default(),
         };
-    let placeholder = |id: &str, t: AccountType, name: &str| BackupAccount {
-        id: id.into(),
-        account_type: t,
-        issuer: None,
-        name: name.into(),
-        otp: None,
+        BackupAccount::with_codes(id, t, issuer.map(Into::into), name, key).unwrap()
     };
-    Payload {
-        meta: BackupMeta {
+    let placeholder =
+        |id: &str, t: AccountType, name: &str| BackupAccount::placeholder(id, t, name).unwrap();
+    Payload::new(
+        BackupMeta::new(
             platform,
-            backup_id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
-            generation: 7,
-            created: 1_700_000_000,
-        },
-        accounts: vec![
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            7,
+            1_700_000_000,
+        )
+        .unwrap(),
+        vec![
             code(
                 "gh",
                 AccountType::Totp,
@@ -65,19 +58,20 @@ fn the_payload(platform: Platform) -> Payload {
             ),
             placeholder("work", AccountType::WorkSchool, "alice@contoso.com"),
         ],
-    }
+    )
+    .unwrap()
 }
 
 /// The normalised payload the protocol compares (see `spec/adapter-protocol.md`).
 fn normal(p: &Payload) -> Value {
     json!({
-        "platform": p.meta.platform.as_str(), "backup_id": p.meta.backup_id, "generation": p.meta.generation, "created": p.meta.created,
-        "accounts": p.accounts.iter().map(|a| json!({
-            "id": a.id, "type": a.account_type.as_str(), "issuer": a.issuer, "name": a.name,
-            "secret": a.otp.as_ref().map(|k| HEXLOWER.encode(k.secret.expose_bytes())),
-            "algorithm": a.otp.as_ref().map(|k| k.params.algorithm.name()),
-            "digits": a.otp.as_ref().map(|k| k.params.digits.get()),
-            "period": a.otp.as_ref().map(|k| k.params.period),
+        "platform": p.meta().platform().as_str(), "backup_id": p.meta().backup_id(), "generation": p.meta().generation(), "created": p.meta().created(),
+        "accounts": p.accounts().iter().map(|a| json!({
+            "id": a.id(), "type": a.account_type().as_str(), "issuer": a.issuer(), "name": a.name(),
+            "secret": a.key().map(|k| HEXLOWER.encode(k.secret.expose_bytes())),
+            "algorithm": a.key().map(|k| k.params.algorithm.name()),
+            "digits": a.key().map(|k| k.params.digits.get()),
+            "period": a.key().map(|k| k.params.period.get()),
         })).collect::<Vec<_>>(),
     })
 }
@@ -114,15 +108,23 @@ pub(crate) fn flip_b64(v: &mut Value, field: &str) {
 /// A container whose ciphertext holds `plaintext` under an ios header, sealed by hand with
 /// josekit, as a buggy or hostile writer could.
 fn hand_sealed(rng: &mut Rng, key: &[u8], kid: &str, plaintext: &[u8]) -> String {
-    let generation = the_payload(Platform::Ios).meta.generation;
+    let generation = the_payload(Platform::Ios).meta().generation();
     sealed_by_hand(rng, key, kid, generation, plaintext)
 }
 
 /// A well-formed container of generation `generation` of the usual ios payload, sealed with
 /// `key` (kid `recovery-1`) and the randomness of `rng`.
 pub(crate) fn generation_sealed(rng: &mut Rng, key: &[u8], generation: u64) -> String {
-    let mut p = the_payload(Platform::Ios);
-    p.meta.generation = generation;
+    let p = the_payload(Platform::Ios);
+    let meta = p.meta();
+    let meta = BackupMeta::new(
+        meta.platform(),
+        meta.backup_id(),
+        generation,
+        meta.created(),
+    )
+    .expect("a valid generation");
+    let p = Payload::new(meta, p.accounts().to_vec()).expect("the usual accounts");
     sealed_by_hand(rng, key, "recovery-1", generation, &p.to_json())
 }
 
@@ -135,7 +137,7 @@ fn sealed_by_hand(
 ) -> String {
     let p = the_payload(Platform::Ios);
     let header = json!({ "typ": "abf+jwe", "cty": "abf-payload+json", "enc": "A256GCM", "abf_version": 1, "platform": "ios",
-        "backup_id": p.meta.backup_id, "generation": generation, "created": p.meta.created });
+        "backup_id": p.meta().backup_id(), "generation": generation, "created": p.meta().created() });
     sealed_with_header(rng, key, kid, &header.to_string(), plaintext)
 }
 
@@ -188,8 +190,8 @@ fn header_text(members: &str, pad: usize) -> String {
     format!(
         "{{{}\"typ\":\"abf+jwe\",\"cty\":\"abf-payload+json\",\"enc\":\"A256GCM\",\"abf_version\":1,\"platform\":\"ios\",\"backup_id\":\"{}\",{members},\"created\":{}}}",
         " ".repeat(pad),
-        p.meta.backup_id,
-        p.meta.created
+        p.meta().backup_id(),
+        p.meta().created()
     )
 }
 
@@ -1322,7 +1324,7 @@ fn not_the_payload(b: &mut Builder, c: &mut Ctx) {
 fn inspecting(b: &mut Builder, c: &mut Ctx) {
     b.group("Inspecting without a key", Some("container.inspect"));
     b.valid("every header field and recipient", &["REQ-CONTAINER-016", "REQ-CONTAINER-023"], &[], json!({ "container": c.sealed }), json!({
-        "platform": "ios", "backup_id": c.payload.meta.backup_id, "generation": 7, "created": 1_700_000_000u64,
+        "platform": "ios", "backup_id": c.payload.meta().backup_id(), "generation": 7, "created": 1_700_000_000u64,
         "recipients": [ { "alg": "A256KW", "kid": "recovery-1", "p2c": null }, { "alg": "A256KW", "kid": "offline-2", "p2c": null }, { "alg": "PBES2-HS512+A256KW", "kid": "passphrase", "p2c": 210000 } ] }));
     b.invalid("alg none, with no key", &["REQ-CONTAINER-020", "REQ-CONTAINER-001"], &["AllowList"], json!({ "container": edit(&c.single, |v| v["recipients"][0]["header"]["alg"] = "none".into()) }), "algorithm_not_allowed");
     b.invalid("p2c 2^31, with no key", &["REQ-CONTAINER-025", "REQ-CONTAINER-001"], &["KdfCost"], json!({ "container": edit(&c.sealed, |v| v["recipients"][2]["header"]["p2c"] = (1u64 << 31).into()) }), "kdf_params_out_of_range");

@@ -1,11 +1,12 @@
 //! The reference implementation behind the adapter operations: every operation of
 //! `spec/adapter-protocol.md`, computed by the `authbackup` crate.
 
-use authbackup::account::{build_backup_accounts, BuildOutcome, DeviceAccount};
+use authbackup::account::{BuildOutcome, DeviceAccount};
 use authbackup::container::{self, Credential, Passphrase, RecoveryKey};
 use authbackup::lifecycle::{Event, Machine};
 use authbackup::otp::{self, Algorithm, Digits, Hotp, Totp, TotpParams};
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::restore::{self, Outcome, Policy};
 use authbackup::uri::{KeyUri, OtpKind};
 use authbackup::{Error, Secret};
@@ -134,10 +135,10 @@ pub fn run(operation: &str, input: &Value) -> R {
         "container.inspect" => {
             let info = container::inspect(text(input, "container")?.as_bytes())?;
             json!({
-                "platform": info.meta.platform.as_str(),
-                "backup_id": info.meta.backup_id,
-                "generation": info.meta.generation,
-                "created": info.meta.created,
+                "platform": info.meta.platform().as_str(),
+                "backup_id": info.meta.backup_id(),
+                "generation": info.meta.generation(),
+                "created": info.meta.created(),
                 "recipients": info.recipients.iter().map(|r| json!({"alg": r.alg.name(), "kid": r.kid, "p2c": r.p2c})).collect::<Vec<_>>(),
             })
         }
@@ -161,16 +162,8 @@ pub fn run(operation: &str, input: &Value) -> R {
         }
         "backup.build" => {
             let device = device_accounts(input, "device")?;
-            let (accounts, report) = build_backup_accounts(&device)?;
-            let payload = Payload {
-                meta: BackupMeta {
-                    platform: Platform::Ios,
-                    backup_id: "b".into(),
-                    generation: 1,
-                    created: 0,
-                },
-                accounts,
-            };
+            let meta = BackupMeta::new(Platform::Ios, "b", 1, 0)?;
+            let (payload, report) = Payload::from_device(meta, &device)?;
             json!({
                 "accounts": payload_json(&payload)["accounts"],
                 "left_out": report.entries.iter().filter(|e| e.outcome == BuildOutcome::ExcludedByPolicy).map(|e| e.id.as_str()).collect::<Vec<_>>(),
@@ -302,19 +295,19 @@ fn key_uri_from_json(a: &Value) -> Result<KeyUri, Error> {
 /// The normalised form of a payload that the protocol compares.
 pub fn payload_json(p: &Payload) -> Value {
     json!({
-        "platform": p.meta.platform.as_str(),
-        "backup_id": p.meta.backup_id,
-        "generation": p.meta.generation,
-        "created": p.meta.created,
-        "accounts": p.accounts.iter().map(|a| json!({
-            "id": a.id,
-            "type": a.account_type.as_str(),
-            "issuer": a.issuer,
-            "name": a.name,
-            "secret": a.otp.as_ref().map(|k| HEXLOWER.encode(k.secret.expose_bytes())),
-            "algorithm": a.otp.as_ref().map(|k| k.params.algorithm.name()),
-            "digits": a.otp.as_ref().map(|k| k.params.digits.get()),
-            "period": a.otp.as_ref().map(|k| k.params.period),
+        "platform": p.meta().platform().as_str(),
+        "backup_id": p.meta().backup_id(),
+        "generation": p.meta().generation(),
+        "created": p.meta().created(),
+        "accounts": p.accounts().iter().map(|a| json!({
+            "id": a.id(),
+            "type": a.account_type().as_str(),
+            "issuer": a.issuer(),
+            "name": a.name(),
+            "secret": a.key().map(|k| HEXLOWER.encode(k.secret.expose_bytes())),
+            "algorithm": a.key().map(|k| k.params.algorithm.name()),
+            "digits": a.key().map(|k| k.params.digits.get()),
+            "period": a.key().map(|k| k.params.period.get()),
         })).collect::<Vec<_>>(),
     })
 }

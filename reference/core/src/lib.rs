@@ -7,6 +7,7 @@
 //! - [`uri`]: `otpauth://` Key URIs, parsed and produced;
 //! - [`account`]: the account model and the per-type backup rules;
 //! - [`payload`]: the backup payload (JSON), parsed and checked;
+//! - [`platform`]: the platform a backup is bound to;
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
 //! - [`verify`]: is everything on this device in the backup (before wiping it)?
@@ -21,6 +22,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod otp;
 pub mod payload;
+pub mod platform;
 pub mod restore;
 pub mod secret;
 pub mod store;
@@ -28,4 +30,5 @@ pub mod uri;
 pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
+pub use platform::Platform;
 pub use secret::Secret;

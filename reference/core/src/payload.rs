@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::account::{
-    check_id, check_issuer, check_length, check_name, check_no_controls, AccountType,
-    BackupAccount, CodeParams, OtpKey,
+    build_backup_accounts, check_id, check_issuer, check_length, check_name, check_no_controls,
+    AccountType, BackupAccount, BuildReport, CodeParams, DeviceAccount, Kept, OtpKey,
 };
 use crate::error::{Error, ErrorCode, Result};
+use crate::platform::Platform;
 use crate::secret::Secret;
 
 /// The payload format version this implementation reads and writes.
@@ -23,97 +24,104 @@ pub const MAX_ACCOUNTS: usize = 100_000;
 /// The longest backup id, in bytes (REQ-PAYLOAD-004).
 pub const MAX_BACKUP_ID_BYTES: usize = 64;
 
-/// The platform a backup was made on; it restores only on the same one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Platform {
-    /// Apple iOS.
-    Ios,
-    /// Google Android.
-    Android,
-}
-
-impl Platform {
-    /// `ios` or `android`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Platform::Ios => "ios",
-            Platform::Android => "android",
-        }
-    }
-
-    /// Reads `ios` or `android`; anything else is `invalid_parameter`.
-    pub fn from_name(name: &str) -> Result<Platform> {
-        match name {
-            "ios" => Ok(Platform::Ios),
-            "android" => Ok(Platform::Android),
-            _ => Err(Error::invalid_parameter(format!(
-                "platform {name:?} is not ios or android"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// What identifies one backup generation; the container's protected header repeats it.
+/// Every value is valid (REQ-PAYLOAD-004, REQ-PAYLOAD-005): made by [`BackupMeta::new`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BackupMeta {
-    /// The platform the backup was made on.
-    pub platform: Platform,
-    /// The backup's id, the same for all its generations (a UUID is recommended).
-    pub backup_id: String,
-    /// The generation, 1 for the first backup, one more for every change.
-    pub generation: u64,
-    /// When this generation was made, in Unix seconds.
-    pub created: u64,
+    platform: Platform,
+    backup_id: String,
+    generation: u64,
+    created: u64,
 }
 
 impl BackupMeta {
-    /// REQ-PAYLOAD-004 and REQ-PAYLOAD-005.
-    pub fn check(&self) -> Result<()> {
-        if self.backup_id.is_empty() {
+    /// Checks REQ-PAYLOAD-004 (a backup id of 1 to 64 bytes without control characters) and
+    /// REQ-PAYLOAD-005 (a generation of at least 1).
+    pub fn new(
+        platform: Platform,
+        backup_id: impl Into<String>,
+        generation: u64,
+        created: u64,
+    ) -> Result<BackupMeta> {
+        let backup_id = backup_id.into();
+        if backup_id.is_empty() {
             return Err(Error::invalid_parameter("the backup id must not be empty"));
         }
-        check_length("backup id", &self.backup_id, MAX_BACKUP_ID_BYTES)?;
-        check_no_controls("backup id", &self.backup_id)?;
-        if self.generation == 0 {
+        check_length("backup id", &backup_id, MAX_BACKUP_ID_BYTES)?;
+        check_no_controls("backup id", &backup_id)?;
+        if generation == 0 {
             return Err(Error::invalid_parameter(
                 "the generation must be at least 1",
             ));
         }
-        Ok(())
+        Ok(BackupMeta {
+            platform,
+            backup_id,
+            generation,
+            created,
+        })
+    }
+
+    /// The platform the backup was made on.
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// The backup's id, the same for all its generations (a UUID is recommended).
+    pub fn backup_id(&self) -> &str {
+        &self.backup_id
+    }
+
+    /// The generation: 1 for the first backup, one more for every change.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// When this generation was made, in Unix seconds.
+    pub fn created(&self) -> u64 {
+        self.created
     }
 }
 
-/// A decrypted backup: its identity and its accounts.
+/// A backup's content: its identity and its accounts. Every value is valid: made by
+/// [`Payload::new`], [`Payload::from_device`] or [`Payload::from_json`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Payload {
-    /// Platform, backup id, generation, creation time.
-    pub meta: BackupMeta,
-    /// The accounts, in backup order.
-    pub accounts: Vec<BackupAccount>,
+    meta: BackupMeta,
+    accounts: Vec<BackupAccount>,
 }
 
 impl Payload {
-    /// Checks every rule of `spec/payload.md` on typed values (what a writer must check
-    /// before sealing).
-    pub fn check(&self) -> Result<()> {
-        self.meta.check()?;
-        check_count(self.accounts.len())?;
-        let mut ids = HashSet::with_capacity(self.accounts.len());
-        for (index, account) in self.accounts.iter().enumerate() {
-            account.check().map_err(|e| in_account(index, e))?;
-            if !ids.insert(account.id.as_str()) {
-                return Err(in_account(index, duplicate(&account.id)));
-            }
+    /// A payload of `accounts` (each valid by construction): at most [`MAX_ACCOUNTS`]
+    /// (`too_large`), no id twice (`duplicate_account`).
+    pub fn new(meta: BackupMeta, accounts: Vec<BackupAccount>) -> Result<Payload> {
+        check_count(accounts.len())?;
+        let mut ids = UniqueIds::with_capacity(accounts.len());
+        for (index, account) in accounts.iter().enumerate() {
+            ids.admit(index, account.id())?;
         }
-        Ok(())
+        Ok(Payload { meta, accounts })
+    }
+
+    /// The payload a device's accounts make under the per-type rules
+    /// ([`build_backup_accounts`]), with what was kept of each account. The one place a
+    /// backup's content is assembled.
+    pub fn from_device(
+        meta: BackupMeta,
+        device: &[DeviceAccount],
+    ) -> Result<(Payload, BuildReport)> {
+        let (accounts, report) = build_backup_accounts(device)?;
+        Ok((Payload::new(meta, accounts)?, report))
+    }
+
+    /// Platform, backup id, generation, creation time.
+    pub fn meta(&self) -> &BackupMeta {
+        &self.meta
+    }
+
+    /// The accounts, in backup order.
+    pub fn accounts(&self) -> &[BackupAccount] {
+        &self.accounts
     }
 
     /// Parses and checks a payload (REQ-PAYLOAD-001 to REQ-PAYLOAD-020).
@@ -125,28 +133,25 @@ impl Payload {
         if wire.version != FORMAT_VERSION {
             return Err(unsupported_version(wire.version));
         }
-        let meta = BackupMeta {
-            platform: Platform::from_name(&wire.platform)?,
-            backup_id: wire.backup_id,
-            generation: wire.generation,
-            created: wire.created,
-        };
-        meta.check()?;
+        let meta = BackupMeta::new(
+            Platform::from_name(&wire.platform)?,
+            wire.backup_id,
+            wire.generation,
+            wire.created,
+        )?;
         check_count(wire.accounts.len())?;
-        let mut ids = HashSet::with_capacity(wire.accounts.len());
+        let mut ids = UniqueIds::with_capacity(wire.accounts.len());
         let mut accounts = Vec::with_capacity(wire.accounts.len());
         for (index, w) in wire.accounts.into_iter().enumerate() {
             let account = w.into_account().map_err(|e| in_account(index, e))?;
-            if !ids.insert(account.id.clone()) {
-                return Err(in_account(index, duplicate(&account.id)));
-            }
+            ids.admit(index, account.id())?;
             accounts.push(account);
         }
         Ok(Payload { meta, accounts })
     }
 
     /// The payload as JSON (REQ-PAYLOAD-030). The bytes hold secrets, so they are wiped on
-    /// drop. Call [`Payload::check`] first: this writes what it is given.
+    /// drop.
     pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
         self.write_json(true, false)
     }
@@ -164,26 +169,26 @@ impl Payload {
             .map(|a| SerAccount {
                 id: &a.id,
                 account_type: a.account_type.as_str(),
-                issuer: a.issuer.as_deref(),
+                issuer: a.issuer(),
                 name: &a.name,
-                secret: a.otp.as_ref().map(|k| {
+                secret: a.key().map(|k| {
                     if with_secrets {
                         k.secret.to_base32()
                     } else {
                         Zeroizing::new("<redacted>".to_string())
                     }
                 }),
-                algorithm: a.otp.as_ref().map(|k| k.params.algorithm.name()),
-                digits: a.otp.as_ref().map(|k| k.params.digits.get()),
-                period: a.otp.as_ref().map(|k| k.params.period.get()),
+                algorithm: a.key().map(|k| k.params.algorithm.name()),
+                digits: a.key().map(|k| k.params.digits.get()),
+                period: a.key().map(|k| k.params.period.get()),
             })
             .collect();
         let doc = SerPayload {
             version: FORMAT_VERSION,
-            platform: self.meta.platform.as_str(),
-            backup_id: &self.meta.backup_id,
-            generation: self.meta.generation,
-            created: self.meta.created,
+            platform: self.meta().platform().as_str(),
+            backup_id: self.meta().backup_id(),
+            generation: self.meta().generation(),
+            created: self.meta().created(),
             accounts,
         };
         // Sized up front so that growing the buffer does not leave copies of secrets behind.
@@ -192,9 +197,7 @@ impl Payload {
                 .accounts
                 .iter()
                 .map(|a| {
-                    160 + a.id.len()
-                        + 6 * (a.name.len() + a.issuer.as_ref().map_or(0, String::len))
-                        + 210
+                    160 + a.id.len() + 6 * (a.name.len() + a.issuer().map_or(0, str::len)) + 210
                 })
                 .sum::<usize>();
         let mut out = Zeroizing::new(Vec::with_capacity(estimate));
@@ -215,6 +218,24 @@ fn check_count(n: usize) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The account ids seen so far: REQ-PAYLOAD-007, no id twice.
+struct UniqueIds(HashSet<String>);
+
+impl UniqueIds {
+    fn with_capacity(n: usize) -> UniqueIds {
+        UniqueIds(HashSet::with_capacity(n))
+    }
+
+    /// `duplicate_account` (at `accounts[index]`) when `id` was seen before.
+    fn admit(&mut self, index: usize, id: &str) -> Result<()> {
+        if self.0.insert(id.to_string()) {
+            Ok(())
+        } else {
+            Err(in_account(index, duplicate(id)))
+        }
+    }
 }
 
 fn in_account(index: usize, e: Error) -> Error {
@@ -336,21 +357,25 @@ impl WireAccount {
             check_issuer(issuer)?;
         }
         check_name("account name", &self.name)?;
-        let otp = if account_type.bears_codes() {
+        let kept = if account_type.bears_codes() {
             let secret = Secret::from_base32(&otp_text)?;
             // All three are present here (REQ-PAYLOAD-014 checked it).
             let params =
                 CodeParams::from_optional(self.algorithm.as_deref(), self.digits, self.period)?;
-            Some(OtpKey { secret, params })
+            Kept::Codes {
+                issuer: self.issuer,
+                key: OtpKey { secret, params },
+            }
         } else {
-            None
+            Kept::Placeholder
         };
+        // Every rule of BackupAccount::with_codes / ::placeholder was checked above, in the
+        // order of the payload spec.
         Ok(BackupAccount {
             id: self.id,
             account_type,
-            issuer: self.issuer,
             name: self.name,
-            otp,
+            kept,
         })
     }
 }

@@ -90,8 +90,11 @@ impl VerifyReport {
 /// (REQ-COVERAGE-001 to REQ-COVERAGE-004): matched by id, a code-bearing account must have the
 /// same type, secret and parameters and give the same code at `time`.
 pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyReport {
-    let by_id: HashMap<&str, &BackupAccount> =
-        backup.accounts.iter().map(|b| (b.id.as_str(), b)).collect();
+    let by_id: HashMap<&str, &BackupAccount> = backup
+        .accounts()
+        .iter()
+        .map(|b| (b.id.as_str(), b))
+        .collect();
     let mut seen = std::collections::HashSet::new();
     let accounts = device
         .iter()
@@ -115,13 +118,13 @@ pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyRe
         })
         .collect();
     let only_in_backup = backup
-        .accounts
+        .accounts()
         .iter()
         .filter(|b| !seen.contains(b.id.as_str()))
-        .map(|b| format!("{} ({})", display_name(b.issuer.as_deref(), &b.name), b.id))
+        .map(|b| format!("{} ({})", display_name(b.issuer(), &b.name), b.id))
         .collect();
     VerifyReport {
-        generation: backup.meta.generation,
+        generation: backup.meta().generation(),
         time,
         accounts,
         only_in_backup,
@@ -132,7 +135,7 @@ fn covered(d: &DeviceAccount, b: &BackupAccount, time: u64) -> Coverage {
     if d.account_type != b.account_type {
         return Coverage::Different;
     }
-    let Some(key) = &b.otp else {
+    let Some(key) = b.key() else {
         return Coverage::Placeholder;
     };
     let Some(secret) = &d.secret else {

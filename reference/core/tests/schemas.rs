@@ -6,7 +6,8 @@ use std::path::Path;
 
 use authbackup::account::{AccountType, BackupAccount, CodeParams, OtpKey};
 use authbackup::otp::{Algorithm, Digits};
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::Secret;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -50,37 +51,37 @@ fn arb_payload() -> impl Strategy<Value = Payload> {
         any::<u64>(),
         proptest::collection::vec(account, 0..20),
     )
-        .prop_map(|(platform, backup_id, generation, created, raw)| Payload {
-            meta: BackupMeta {
-                platform,
-                backup_id,
-                generation,
-                created,
-            },
-            accounts: raw
-                .into_iter()
-                .enumerate()
-                .map(
-                    |(i, (t, name, issuer, secret, algorithm, digits, period))| {
-                        let account_type = AccountType::ALL[t];
-                        let bears = account_type.bears_codes();
-                        BackupAccount {
-                            id: format!("account-{i}"),
-                            account_type,
-                            issuer: issuer.filter(|_| bears),
-                            name: name.trim_start_matches(' ').to_string(),
-                            otp: bears.then(|| OtpKey {
-                                secret: Secret::from_bytes(secret).unwrap(),
-                                params: CodeParams {
-                                    algorithm,
-                                    digits: Digits::new(digits).unwrap(),
-                                    period: std::num::NonZeroU64::new(period).unwrap(),
-                                },
-                            }),
-                        }
-                    },
-                )
-                .collect(),
+        .prop_map(|(platform, backup_id, generation, created, raw)| {
+            Payload::new(
+                BackupMeta::new(platform, backup_id, generation, created).unwrap(),
+                raw.into_iter()
+                    .enumerate()
+                    .map(
+                        |(i, (t, name, issuer, secret, algorithm, digits, period))| {
+                            let account_type = AccountType::ALL[t];
+                            let (id, name) = (
+                                format!("account-{i}"),
+                                name.trim_start_matches(' ').to_string(),
+                            );
+                            let account = if account_type.bears_codes() {
+                                let key = OtpKey {
+                                    secret: Secret::from_bytes(secret).unwrap(),
+                                    params: CodeParams {
+                                        algorithm,
+                                        digits: Digits::new(digits).unwrap(),
+                                        period: std::num::NonZeroU64::new(period).unwrap(),
+                                    },
+                                };
+                                BackupAccount::with_codes(id, account_type, issuer, name, key)
+                            } else {
+                                BackupAccount::placeholder(id, account_type, name)
+                            };
+                            account.unwrap()
+                        },
+                    )
+                    .collect(),
+            )
+            .unwrap()
         })
 }
 
@@ -89,7 +90,6 @@ proptest! {
 
     #[test]
     fn every_payload_the_reference_writes_validates(p in arb_payload()) {
-        p.check().unwrap();
         let doc: Value = serde_json::from_slice(&p.to_json()).unwrap();
         let v = payload_validator();
         prop_assert!(v.is_valid(&doc), "{:?}", errors(&v, &doc));
@@ -103,16 +103,8 @@ fn the_example_backup_payload_validates() {
             .unwrap(),
     )
     .unwrap();
-    let (accounts, _) = authbackup::account::build_backup_accounts(&device).unwrap();
-    let p = Payload {
-        meta: BackupMeta {
-            platform: Platform::Ios,
-            backup_id: "b".into(),
-            generation: 1,
-            created: 0,
-        },
-        accounts,
-    };
+    let meta = BackupMeta::new(Platform::Ios, "b", 1, 0).unwrap();
+    let (p, _) = Payload::from_device(meta, &device).unwrap();
     let doc: Value = serde_json::from_slice(&p.to_json()).unwrap();
     let v = payload_validator();
     assert!(v.is_valid(&doc), "{:?}", errors(&v, &doc));

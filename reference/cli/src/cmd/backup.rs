@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use authbackup::account::{build_backup_accounts, DeviceAccount};
+use authbackup::account::DeviceAccount;
 use authbackup::container::{
     self, limits::MAX_CONTAINER_BYTES, Credential, Passphrase, RecoveryKey,
 };
-use authbackup::payload::{BackupMeta, Payload, Platform};
+use authbackup::payload::{BackupMeta, Payload};
+use authbackup::platform::Platform;
 use authbackup::Error;
 use clap::{ArgGroup, Args, Subcommand};
 
@@ -187,17 +188,13 @@ fn create(args: &CreateArgs) -> Outcome {
     if let Some(path) = &args.passphrase_file {
         recipients.push(Credential::Passphrase(read_passphrase(path)?));
     }
-    let (accounts, report) = build_backup_accounts(&device)?;
-    let created = now()?;
-    let payload = Payload {
-        meta: BackupMeta {
-            platform: Platform::from_name(&args.platform)?,
-            backup_id: uuid::Uuid::new_v4().to_string(),
-            generation: 1,
-            created,
-        },
-        accounts,
-    };
+    let meta = BackupMeta::new(
+        Platform::from_name(&args.platform)?,
+        uuid::Uuid::new_v4().to_string(),
+        1,
+        now()?,
+    )?;
+    let (payload, report) = Payload::from_device(meta, &device)?;
     let sealed = container::seal(&payload, &recipients)?;
     write_private(&args.output, &sealed, Existing::Replace)?;
     println!("{report}");
@@ -205,8 +202,8 @@ fn create(args: &CreateArgs) -> Outcome {
         "wrote {} ({} bytes): {} backup {}, generation 1, {} recipient(s)",
         args.output.display(),
         sealed.len(),
-        payload.meta.platform,
-        payload.meta.backup_id,
+        payload.meta().platform(),
+        payload.meta().backup_id(),
         recipients.len()
     );
     Ok(())

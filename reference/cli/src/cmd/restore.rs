@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use authbackup::account::DeviceAccount;
 use authbackup::container::{self, limits::MAX_CONTAINER_BYTES};
-use authbackup::payload::Platform;
+use authbackup::platform::Platform;
 use authbackup::restore::{self, Policy};
 use clap::Args;
 

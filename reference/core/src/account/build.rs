@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::{AccountType, BackupAccount, DeviceAccount, OtpKey};
+use super::{AccountType, BackupAccount, DeviceAccount, Kept, OtpKey};
 use crate::error::{Error, ErrorCode, Result};
 
 /// What became of one device account when a backup was built.
@@ -117,12 +117,14 @@ pub fn build_backup_accounts(
             accounts.push(BackupAccount {
                 id: d.id.clone(),
                 account_type: d.account_type,
-                issuer: d.issuer.clone(),
                 name: d.name.clone(),
-                otp: Some(OtpKey {
-                    secret,
-                    params: d.params,
-                }),
+                kept: Kept::Codes {
+                    issuer: d.issuer.clone(),
+                    key: OtpKey {
+                        secret,
+                        params: d.params,
+                    },
+                },
             });
             BuildOutcome::WithCodes
         } else {
@@ -135,9 +137,8 @@ pub fn build_backup_accounts(
             accounts.push(BackupAccount {
                 id: d.id.clone(),
                 account_type: d.account_type,
-                issuer: None,
                 name: d.name.clone(),
-                otp: None,
+                kept: Kept::Placeholder,
             });
             BuildOutcome::Placeholder
         };

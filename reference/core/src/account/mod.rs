@@ -153,63 +153,128 @@ impl OtpKey {
     }
 }
 
-/// One account as a backup holds it: a code-bearing account with its key, or a placeholder
-/// (id, type and name only). [`BackupAccount::check`] states the invariants.
+/// What a backup keeps of an account, decided by its type (REQ-ACCOUNT-002).
+///
+/// Deliberately exhaustive: the format has these two kinds of backup account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// A code-bearing account (`totp`, `msa_totp`): restored with its codes.
+    Codes {
+        /// The service that issued the account, if known.
+        issuer: Option<String>,
+        /// The secret and code parameters.
+        key: OtpKey,
+    },
+    /// A placeholder (`msa_passwordless`, `work_school`): the name only, never a secret or
+    /// token; restored as "action required".
+    Placeholder,
+}
+
+/// One account as a backup holds it: id, type, name and what is [`Kept`] of it. Every value
+/// of this type is valid (REQ-ACCOUNT-002 to REQ-ACCOUNT-006): it can only be made by
+/// [`BackupAccount::with_codes`], [`BackupAccount::placeholder`] or by parsing a payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupAccount {
-    /// The stable account id, unique within a backup.
-    pub id: String,
-    /// The account type.
-    pub account_type: AccountType,
-    /// The issuer; only code-bearing accounts carry one.
-    pub issuer: Option<String>,
-    /// The account name shown to the user.
-    pub name: String,
-    /// The secret and parameters: present exactly for code-bearing types.
-    pub otp: Option<OtpKey>,
+    pub(crate) id: String,
+    pub(crate) account_type: AccountType,
+    pub(crate) name: String,
+    pub(crate) kept: Kept,
 }
 
 impl BackupAccount {
-    /// True when this account is a placeholder marker (restored as "action required").
-    pub fn is_placeholder(&self) -> bool {
-        !self.account_type.bears_codes()
-    }
-
-    /// Checks the invariants of REQ-ACCOUNT-002 to REQ-ACCOUNT-006: a valid id and name,
-    /// a valid issuer only on code-bearing types, a key exactly on code-bearing types.
-    pub fn check(&self) -> Result<()> {
-        check_id(&self.id)?;
-        if self.is_placeholder() {
-            if self.otp.is_some() {
-                return Err(Error::new(
-                    ErrorCode::SecretInPlaceholder,
-                    format!(
-                        "account {:?} is a {} placeholder and must not carry a secret",
-                        self.id, self.account_type
-                    ),
-                ));
-            }
-            if self.issuer.is_some() {
-                return Err(Error::malformed(format!(
-                    "account {:?} is a placeholder: it carries its name only, no issuer",
-                    self.id
-                )));
-            }
-        } else {
-            match &self.otp {
-                Some(_) => {}
-                None => {
-                    return Err(Error::invalid_secret(format!(
-                        "account {:?} ({}) has no secret",
-                        self.id, self.account_type
-                    )))
-                }
-            }
+    /// A code-bearing account. `secret_in_placeholder` when `account_type` is a placeholder
+    /// type; `invalid_parameter` or `too_large` for a bad id, issuer or name.
+    pub fn with_codes(
+        id: impl Into<String>,
+        account_type: AccountType,
+        issuer: Option<String>,
+        name: impl Into<String>,
+        key: OtpKey,
+    ) -> Result<BackupAccount> {
+        let (id, name) = (id.into(), name.into());
+        check_id(&id)?;
+        if !account_type.bears_codes() {
+            return Err(Error::new(
+                ErrorCode::SecretInPlaceholder,
+                format!(
+                    "account {id:?} is a {account_type} placeholder and must not carry a secret"
+                ),
+            ));
         }
-        if let Some(issuer) = &self.issuer {
+        if let Some(issuer) = &issuer {
             check_issuer(issuer)?;
         }
-        check_name("account name", &self.name)
+        check_name("account name", &name)?;
+        Ok(BackupAccount {
+            id,
+            account_type,
+            name,
+            kept: Kept::Codes { issuer, key },
+        })
+    }
+
+    /// A placeholder. `invalid_secret` when `account_type` bears codes (it needs its key);
+    /// `invalid_parameter` or `too_large` for a bad id or name.
+    pub fn placeholder(
+        id: impl Into<String>,
+        account_type: AccountType,
+        name: impl Into<String>,
+    ) -> Result<BackupAccount> {
+        let (id, name) = (id.into(), name.into());
+        check_id(&id)?;
+        if account_type.bears_codes() {
+            return Err(Error::invalid_secret(format!(
+                "account {id:?} ({account_type}) has no secret"
+            )));
+        }
+        check_name("account name", &name)?;
+        Ok(BackupAccount {
+            id,
+            account_type,
+            name,
+            kept: Kept::Placeholder,
+        })
+    }
+
+    /// The stable account id, unique within a backup.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The account type.
+    pub fn account_type(&self) -> AccountType {
+        self.account_type
+    }
+
+    /// The account name shown to the user.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the backup keeps of it.
+    pub fn kept(&self) -> &Kept {
+        &self.kept
+    }
+
+    /// The issuer (code-bearing accounts only).
+    pub fn issuer(&self) -> Option<&str> {
+        match &self.kept {
+            Kept::Codes { issuer, .. } => issuer.as_deref(),
+            Kept::Placeholder => None,
+        }
+    }
+
+    /// The secret and parameters (code-bearing accounts only).
+    pub fn key(&self) -> Option<&OtpKey> {
+        match &self.kept {
+            Kept::Codes { key, .. } => Some(key),
+            Kept::Placeholder => None,
+        }
+    }
+
+    /// True when this account is a placeholder marker (restored as "action required").
+    pub fn is_placeholder(&self) -> bool {
+        matches!(self.kept, Kept::Placeholder)
     }
 }
 

@@ -24,15 +24,14 @@ fn per_type_rules_keep_secrets_only_for_code_bearing_types() {
     let (accounts, report) = build_backup_accounts(&all).unwrap();
     assert_eq!(accounts.len(), 4);
     for a in &accounts {
-        a.check().unwrap();
         assert_eq!(
-            a.otp.is_some(),
-            a.account_type.bears_codes(),
+            a.key().is_some(),
+            a.account_type().bears_codes(),
             "{:?}",
-            a.account_type
+            a.account_type()
         );
         if a.is_placeholder() {
-            assert_eq!(a.issuer, None);
+            assert_eq!(a.issuer(), None);
         }
     }
     assert_eq!(report.count(&BuildOutcome::WithCodes), 2);
@@ -86,22 +85,27 @@ fn build_report_reads_well() {
 
 #[test]
 fn invariants_of_backup_accounts() {
-    let (mut accounts, _) = build_backup_accounts(&[
-        device("t", AccountType::Totp),
-        device("w", AccountType::WorkSchool),
-    ])
-    .unwrap();
-    let mut placeholder = accounts.pop().unwrap();
-    let mut code_bearing = accounts.pop().unwrap();
-    placeholder.otp = code_bearing.otp.clone();
+    let key = OtpKey {
+        secret: Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+        params: CodeParams::default(),
+    };
+    let err = BackupAccount::with_codes("w", AccountType::WorkSchool, None, "w", key.clone());
+    assert_eq!(err.unwrap_err().code(), ErrorCode::SecretInPlaceholder);
+    let err = BackupAccount::placeholder("t", AccountType::MsaTotp, "t");
+    assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidSecret);
+    let err = BackupAccount::with_codes("", AccountType::Totp, None, "t", key.clone());
+    assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidParameter);
+    let err =
+        BackupAccount::with_codes("t", AccountType::Totp, Some("a:b".into()), "t", key.clone());
+    assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidParameter);
+    let err = BackupAccount::placeholder("w", AccountType::WorkSchool, " w");
+    assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidParameter);
+    let ok = BackupAccount::with_codes("t", AccountType::Totp, Some("I".into()), "t", key).unwrap();
+    assert_eq!((ok.issuer(), ok.is_placeholder()), (Some("I"), false));
+    let ok = BackupAccount::placeholder("w", AccountType::WorkSchool, "w").unwrap();
     assert_eq!(
-        placeholder.check().unwrap_err().code(),
-        ErrorCode::SecretInPlaceholder
-    );
-    code_bearing.otp = None;
-    assert_eq!(
-        code_bearing.check().unwrap_err().code(),
-        ErrorCode::InvalidSecret
+        (ok.issuer(), ok.key(), ok.kept()),
+        (None, None, &Kept::Placeholder)
     );
 }
 

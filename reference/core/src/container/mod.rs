@@ -56,10 +56,10 @@ impl fmt::Display for ContainerInfo {
     /// The human report of `authbackup backup inspect`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "format version:     {}", self.format_version)?;
-        writeln!(f, "platform:           {}", self.meta.platform)?;
-        writeln!(f, "backup id:          {}", self.meta.backup_id)?;
-        writeln!(f, "generation:         {}", self.meta.generation)?;
-        writeln!(f, "created (unix):     {}", self.meta.created)?;
+        writeln!(f, "platform:           {}", self.meta.platform())?;
+        writeln!(f, "backup id:          {}", self.meta.backup_id())?;
+        writeln!(f, "generation:         {}", self.meta.generation())?;
+        writeln!(f, "created (unix):     {}", self.meta.created())?;
         writeln!(f, "content encryption: {}", self.enc)?;
         writeln!(f, "size:               {} bytes", self.size)?;
         write!(f, "recipients:         {}", self.recipients.len())?;
@@ -114,17 +114,16 @@ fn seal_drawing(
     recipients: &[Credential],
     fill: &mut dyn FnMut(&mut [u8]),
 ) -> Result<Vec<u8>> {
-    payload.check()?;
     check_recipients(recipients)?;
     let protected = OutProtected {
         typ: TYP,
         cty: CTY,
         enc: ENC,
         abf_version: FORMAT_VERSION,
-        platform: payload.meta.platform.as_str(),
-        backup_id: &payload.meta.backup_id,
-        generation: payload.meta.generation,
-        created: payload.meta.created,
+        platform: payload.meta().platform().as_str(),
+        backup_id: payload.meta().backup_id(),
+        generation: payload.meta().generation(),
+        created: payload.meta().created(),
     };
     let protected_json =
         serde_json::to_vec(&protected).map_err(|e| Error::json("the protected header", &e))?;
@@ -162,7 +161,7 @@ pub fn open(container: &[u8], credential: &Credential) -> Result<Opened> {
     let cek = unwrap_cek(&parsed, credential)?;
     let plaintext = decrypt_content(&parsed, &cek)?;
     let payload = Payload::from_json(&plaintext)?;
-    if payload.meta != parsed.meta {
+    if *payload.meta() != parsed.meta {
         return Err(Error::malformed(
             "the payload's platform, backup id, generation or creation time differs from the protected header's",
         ));

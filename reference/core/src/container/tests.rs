@@ -1,6 +1,6 @@
 use super::*;
 use crate::account::{AccountType, BackupAccount, CodeParams, OtpKey};
-use crate::payload::Platform;
+use crate::platform::Platform;
 use crate::secret::Secret;
 use proptest::prelude::*;
 use serde_json::json;
@@ -9,27 +9,37 @@ pub(crate) fn payload(n: usize, platform: Platform) -> Payload {
     let accounts = (0..n)
         .map(|i| {
             let account_type = AccountType::ALL[i % 4];
-            BackupAccount {
-                id: format!("acct-{i}"),
-                account_type,
-                issuer: account_type.bears_codes().then(|| format!("Issuer {i}")),
-                name: format!("user{i}@example.com"),
-                otp: account_type.bears_codes().then(|| OtpKey {
-                    secret: Secret::from_bytes(vec![i as u8; 20]).unwrap(),
-                    params: CodeParams::default(),
-                }),
+            match account_type.bears_codes().then(|| OtpKey {
+                secret: Secret::from_bytes(vec![i as u8; 20]).unwrap(),
+                params: CodeParams::default(),
+            }) {
+                Some(key) => BackupAccount::with_codes(
+                    format!("acct-{i}"),
+                    account_type,
+                    account_type.bears_codes().then(|| format!("Issuer {i}")),
+                    format!("user{i}@example.com"),
+                    key,
+                ),
+                None => BackupAccount::placeholder(
+                    format!("acct-{i}"),
+                    account_type,
+                    format!("user{i}@example.com"),
+                ),
             }
+            .unwrap()
         })
         .collect();
-    Payload {
-        meta: BackupMeta {
+    Payload::new(
+        BackupMeta::new(
             platform,
-            backup_id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
-            generation: 7,
-            created: 1_700_000_000,
-        },
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            7,
+            1_700_000_000,
+        )
+        .unwrap(),
         accounts,
-    }
+    )
+    .unwrap()
 }
 
 fn key() -> Credential {
@@ -173,7 +183,7 @@ fn adding_a_recipient_refuses_a_tampered_container() {
 fn inspect_needs_no_key() {
     let sealed = seal(&payload(3, Platform::Android), &[key(), passphrase()]).unwrap();
     let info = inspect(&sealed).unwrap();
-    assert_eq!(info.meta, payload(3, Platform::Android).meta);
+    assert_eq!(&info.meta, payload(3, Platform::Android).meta());
     assert_eq!(info.recipients.len(), 2);
     assert_eq!(info.recipients[1].p2c, Some(P2C_MIN));
     assert_eq!(info.recipients[1].kid, PASSPHRASE_KID);
@@ -291,7 +301,7 @@ fn an_edited_platform_does_not_open() {
     let moved = with_protected(&sealed, |h| {
         h.insert("platform".into(), "android".into());
     });
-    assert_eq!(inspect(&moved).unwrap().meta.platform, Platform::Android);
+    assert_eq!(inspect(&moved).unwrap().meta.platform(), Platform::Android);
     assert_eq!(code_of(open(&moved, &k)), ErrorCode::DecryptionFailed);
     let regenerated = with_protected(&sealed, |h| {
         h.insert("generation".into(), 8.into());
@@ -311,9 +321,9 @@ fn a_payload_that_disagrees_with_its_header_is_malformed() {
         enc: ENC,
         abf_version: 1,
         platform: "ios",
-        backup_id: &ios.meta.backup_id,
-        generation: ios.meta.generation,
-        created: ios.meta.created,
+        backup_id: ios.meta().backup_id(),
+        generation: ios.meta().generation(),
+        created: ios.meta().created(),
     };
     let protected_b64 = BASE64URL_NOPAD.encode(&serde_json::to_vec(&protected).unwrap());
     let cek = [9u8; 32];
@@ -499,34 +509,39 @@ fn arb_payload() -> impl Strategy<Value = Payload> {
             0..12,
         ),
     )
-        .prop_map(|(platform, generation, created, raw)| Payload {
-            meta: BackupMeta {
-                platform,
-                backup_id: "backup".into(),
-                generation,
-                created,
-            },
-            accounts: raw
-                .into_iter()
-                .enumerate()
-                .map(|(i, (t, name, issuer, secret, period))| {
-                    let account_type = AccountType::ALL[t];
-                    let bears = account_type.bears_codes();
-                    BackupAccount {
-                        id: format!("id-{i}"),
-                        account_type,
-                        issuer: issuer.filter(|_| bears),
-                        name: name.trim_matches(' ').to_string(),
-                        otp: bears.then(|| OtpKey {
+        .prop_map(|(platform, generation, created, raw)| {
+            Payload::new(
+                BackupMeta::new(platform, "backup", generation, created).unwrap(),
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, (t, name, issuer, secret, period))| {
+                        let account_type = AccountType::ALL[t];
+                        let bears = account_type.bears_codes();
+                        match bears.then(|| OtpKey {
                             secret: Secret::from_bytes(secret).unwrap(),
                             params: CodeParams {
                                 period: std::num::NonZeroU64::new(period).unwrap(),
                                 ..CodeParams::default()
                             },
-                        }),
-                    }
-                })
-                .collect(),
+                        }) {
+                            Some(key) => BackupAccount::with_codes(
+                                format!("id-{i}"),
+                                account_type,
+                                issuer.filter(|_| bears),
+                                name.trim_matches(' ').to_string(),
+                                key,
+                            ),
+                            None => BackupAccount::placeholder(
+                                format!("id-{i}"),
+                                account_type,
+                                name.trim_matches(' ').to_string(),
+                            ),
+                        }
+                        .unwrap()
+                    })
+                    .collect(),
+            )
+            .unwrap()
         })
 }
 

@@ -14,7 +14,8 @@ use super::limits::{
     MAX_CONTAINER_BYTES, MAX_PROTECTED_HEADER_BYTES, MAX_RECIPIENTS, P2C_MAX, P2C_MIN, P2S_BYTES,
 };
 use crate::error::{Error, ErrorCode, Result};
-use crate::payload::{BackupMeta, Platform, FORMAT_VERSION};
+use crate::payload::{BackupMeta, FORMAT_VERSION};
+use crate::platform::Platform;
 
 /// The `typ` of every ABF container.
 pub const TYP: &str = "abf+jwe";
@@ -264,14 +265,12 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
     // REQ-CONTAINER-016: every JSON type first, then the values' rules.
     let (platform, backup_id) = (text("platform")?, text("backup_id")?);
     let (generation, created) = (number("generation")?, number("created")?);
-    let meta = BackupMeta {
-        platform: Platform::from_name(platform)?,
-        backup_id: backup_id.to_string(),
+    BackupMeta::new(
+        Platform::from_name(platform)?,
+        backup_id,
         generation,
         created,
-    };
-    meta.check()?;
-    Ok(meta)
+    )
 }
 
 /// REQ-CONTAINER-020 to REQ-CONTAINER-027.

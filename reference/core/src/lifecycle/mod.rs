@@ -13,7 +13,7 @@ mod preconditions;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::payload::Platform;
+use crate::platform::Platform;
 
 pub use preconditions::{
     check as check_preconditions, Environment, Precondition, RecoveryAccount, MIN_IOS_VERSION,

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::payload::Platform;
+use crate::platform::Platform;
 
 /// The lowest iOS major version that can keep backups.
 pub const MIN_IOS_VERSION: u32 = 16;

@@ -31,15 +31,15 @@ fn parses_every_account_type() {
         totp("t")
     ));
     let p = Payload::from_json(json.as_bytes()).unwrap();
-    assert_eq!(p.meta.platform, Platform::Ios);
-    assert_eq!(p.meta.generation, 3);
+    assert_eq!(p.meta().platform(), Platform::Ios);
+    assert_eq!(p.meta().generation(), 3);
     assert_eq!(p.accounts.len(), 4);
     let m = &p.accounts[1];
     assert_eq!(m.account_type, AccountType::MsaTotp);
-    let key = m.otp.as_ref().unwrap();
+    let key = m.key().unwrap();
     assert_eq!(key.params.algorithm, Algorithm::Sha256);
     assert_eq!(key.params.digits, Digits::EIGHT);
-    assert!(p.accounts[2].is_placeholder() && p.accounts[2].otp.is_none());
+    assert!(p.accounts[2].is_placeholder() && p.accounts[2].key().is_none());
     assert!(p.accounts[3].is_placeholder());
 }
 

@@ -100,8 +100,7 @@ impl<'a> DeviceIndex<'a> {
         let fingerprints: Vec<Option<[u8; 32]>> = backup
             .iter()
             .map(|b| {
-                b.otp
-                    .as_ref()
+                b.key()
                     .map(|k| key_fingerprint(b.account_type, &k.secret, &k.params))
             })
             .collect();
@@ -151,7 +150,7 @@ impl<'a> DeviceIndex<'a> {
             if found[j].is_some() {
                 continue;
             }
-            let key = name_key(b.account_type, b.issuer.as_deref(), &b.name);
+            let key = name_key(b.account_type, b.issuer(), &b.name);
             let matched = &self.matched;
             if let Some(i) = self
                 .by_name

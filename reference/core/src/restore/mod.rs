@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 use crate::account::{display_name, AccountState, AccountType, BackupAccount, DeviceAccount};
 use crate::error::{Error, ErrorCode, Result};
-use crate::payload::{BackupMeta, Payload, Platform};
+use crate::payload::{BackupMeta, Payload};
+use crate::platform::Platform;
 
 pub use matching::{normalise, MatchKind};
 pub use report::RestoreReport;
@@ -179,12 +180,14 @@ pub fn plan(
     device_platform: Platform,
     policy: Policy,
 ) -> Result<RestorePlan> {
-    if backup.meta.platform != device_platform {
+    if backup.meta().platform() != device_platform {
         return Err(Error::new(
             ErrorCode::PlatformMismatch,
             format!(
                 "this backup was made on {} and restores only on {}; this device is {}",
-                backup.meta.platform, backup.meta.platform, device_platform
+                backup.meta().platform(),
+                backup.meta().platform(),
+                device_platform
             ),
         ));
     }
@@ -192,10 +195,10 @@ pub fn plan(
     let mut result: Vec<Option<DeviceAccount>> = device.iter().cloned().map(Some).collect();
     let mut added = Vec::new();
     let mut ids: HashSet<String> = device.iter().map(|d| d.id.clone()).collect();
-    let mut outcomes = Vec::with_capacity(backup.accounts.len());
+    let mut outcomes = Vec::with_capacity(backup.accounts().len());
     let mut changes = false;
-    let matches = index.match_all(&backup.accounts);
-    for (b, found) in backup.accounts.iter().zip(matches) {
+    let matches = index.match_all(backup.accounts());
+    for (b, found) in backup.accounts().iter().zip(matches) {
         let restored_state = if b.is_placeholder() {
             AccountState::ActionRequired
         } else {
@@ -203,7 +206,7 @@ pub fn plan(
         };
         let (outcome, state) = match found {
             None => {
-                let id = fresh_id(&mut ids, &backup.meta.backup_id, &b.id);
+                let id = fresh_id(&mut ids, backup.meta().backup_id(), &b.id);
                 added.push(restored(b, id));
                 changes = true;
                 (Outcome::Added, restored_state)
@@ -222,7 +225,7 @@ pub fn plan(
                 } else {
                     match policy {
                         Policy::KeepBoth => {
-                            let added_id = fresh_id(&mut ids, &backup.meta.backup_id, &b.id);
+                            let added_id = fresh_id(&mut ids, backup.meta().backup_id(), &b.id);
                             added.push(restored(b, added_id.clone()));
                             changes = true;
                             let outcome = Outcome::KeptBoth {
@@ -237,7 +240,7 @@ pub fn plan(
                                 b.id.clone()
                             } else {
                                 ids.remove(&d.id);
-                                fresh_id(&mut ids, &backup.meta.backup_id, &b.id)
+                                fresh_id(&mut ids, backup.meta().backup_id(), &b.id)
                             };
                             result[i] = Some(restored(b, id));
                             changes = true;
@@ -263,7 +266,7 @@ pub fn plan(
         outcomes.push(AccountOutcome {
             id: b.id.clone(),
             account_type: b.account_type,
-            display_name: display_name(b.issuer.as_deref(), &b.name),
+            display_name: display_name(b.issuer(), &b.name),
             outcome,
             state,
         });
@@ -273,7 +276,7 @@ pub fn plan(
     result.extend(added);
     Ok(RestorePlan {
         policy,
-        backup: backup.meta.clone(),
+        backup: backup.meta().clone(),
         outcomes,
         untouched,
         result,
@@ -297,14 +300,14 @@ pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceA
 
 /// The account restore puts on the device for `b`, with id `id`.
 fn restored(b: &BackupAccount, id: String) -> DeviceAccount {
-    let (secret, params) = match &b.otp {
+    let (secret, params) = match b.key() {
         Some(key) => (Some(key.secret.clone()), key.params),
         None => (None, Default::default()),
     };
     DeviceAccount {
         id,
         account_type: b.account_type,
-        issuer: b.issuer.clone(),
+        issuer: b.issuer().map(str::to_string),
         name: b.name.clone(),
         secret,
         params,

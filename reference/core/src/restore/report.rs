@@ -99,10 +99,10 @@ impl<'a> RestoreReport<'a> {
     pub fn to_json(&self) -> String {
         let p = self.plan;
         let doc = JsonReport {
-            platform: p.backup.platform.as_str(),
-            backup_id: &p.backup.backup_id,
-            generation: p.backup.generation,
-            created: p.backup.created,
+            platform: p.backup.platform().as_str(),
+            backup_id: p.backup.backup_id(),
+            generation: p.backup.generation(),
+            created: p.backup.created(),
             policy: p.policy.as_str(),
             changes_device: p.changes,
             accounts: p
@@ -158,7 +158,11 @@ impl fmt::Display for RestoreReport<'_> {
         writeln!(
             f,
             "Restore of {} backup {} (generation {}, created {}), policy {}:",
-            p.backup.platform, p.backup.backup_id, p.backup.generation, p.backup.created, p.policy
+            p.backup.platform(),
+            p.backup.backup_id(),
+            p.backup.generation(),
+            p.backup.created(),
+            p.policy
         )?;
         for a in &p.outcomes {
             let name = &a.display_name;

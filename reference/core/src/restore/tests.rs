@@ -25,15 +25,11 @@ fn account(
 
 fn backup_of(device: &[DeviceAccount], platform: Platform) -> Payload {
     let (accounts, _) = build_backup_accounts(device).unwrap();
-    Payload {
-        meta: BackupMeta {
-            platform,
-            backup_id: "backup-1".into(),
-            generation: 4,
-            created: 1_700_000_000,
-        },
+    Payload::new(
+        BackupMeta::new(platform, "backup-1", 4, 1_700_000_000).unwrap(),
         accounts,
-    }
+    )
+    .unwrap()
 }
 
 fn old_phone() -> Vec<DeviceAccount> {
@@ -82,7 +78,7 @@ fn old_phone() -> Vec<DeviceAccount> {
 }
 
 fn restore(device: &[DeviceAccount], backup: &Payload, policy: Policy) -> RestorePlan {
-    plan(device, backup, backup.meta.platform, policy).unwrap()
+    plan(device, backup, backup.meta().platform(), policy).unwrap()
 }
 
 #[test]
@@ -374,7 +370,7 @@ proptest! {
         let p = restore(&device, &backup, policy);
         let after = apply(&device, &p).unwrap();
         // One outcome per backup account.
-        prop_assert_eq!(p.outcomes.len(), backup.accounts.len());
+        prop_assert_eq!(p.outcomes.len(), backup.accounts().len());
         // Ids stay unique.
         let ids: std::collections::HashSet<_> = after.iter().map(|d| d.id.clone()).collect();
         prop_assert_eq!(ids.len(), after.len());

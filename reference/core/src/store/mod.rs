@@ -281,13 +281,13 @@ impl<F: FileSystem> Store<F> {
         for generation in self.generations(account)?.into_iter().rev() {
             let bytes = self.read_backup(account, generation)?;
             let reason = match container::inspect(&bytes) {
-                Ok(info) if info.meta.generation == generation => {
+                Ok(info) if info.meta.generation() == generation => {
                     return Ok(Newest {
                         offered: Some(GoodBackup { generation, bytes }),
                         skipped,
                     })
                 }
-                Ok(info) => format!("holds generation {} instead", info.meta.generation),
+                Ok(info) => format!("holds generation {} instead", info.meta.generation()),
                 Err(e) => format!("is damaged ({e})"),
             };
             skipped.push(Skipped { generation, reason });
@@ -308,7 +308,7 @@ impl<F: FileSystem> Store<F> {
         for generation in self.generations(account)?.into_iter().rev() {
             let bytes = self.read_backup(account, generation)?;
             let reason = match container::open(&bytes, credential) {
-                Ok(opened) if opened.info.meta.generation == generation => {
+                Ok(opened) if opened.info.meta.generation() == generation => {
                     return Ok(Newest {
                         offered: Some((generation, opened)),
                         skipped,

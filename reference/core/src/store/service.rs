@@ -5,7 +5,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{FileSystem, Store, StoreError};
-use crate::account::build_backup_accounts;
 use crate::container::{self, Credential, RecoveryKey};
 use crate::error::Error;
 use crate::lifecycle::{Effect, Event, KeyProvider, Machine};
@@ -94,16 +93,9 @@ impl<F: FileSystem> BackupService<F> {
                 recipients,
             } => {
                 let device = self.store.read_device()?;
-                let (accounts, _) = build_backup_accounts(&device)?;
-                let payload = Payload {
-                    meta: BackupMeta {
-                        platform: *platform,
-                        backup_id: backup_id.clone(),
-                        generation: *generation,
-                        created: (self.clock)(),
-                    },
-                    accounts,
-                };
+                let meta =
+                    BackupMeta::new(*platform, backup_id.as_str(), *generation, (self.clock)())?;
+                let (payload, _) = Payload::from_device(meta, &device)?;
                 let credentials: Vec<Credential> =
                     recipients.iter().map(|p| self.keys.of(*p)).collect();
                 let sealed = container::seal(&payload, &credentials)?;

@@ -5,7 +5,7 @@ use crate::account::{AccountState, AccountType, CodeParams, DeviceAccount};
 use crate::container::RecoveryKey;
 use crate::lifecycle::tests::ios;
 use crate::lifecycle::{Event, KeyProvider};
-use crate::payload::Platform;
+use crate::platform::Platform;
 use crate::secret::Secret;
 
 /// A fresh, empty folder for one test.
@@ -142,15 +142,11 @@ fn storage_account_folders_are_safe_names() {
 
 fn sealed(generation: u64, key: &RecoveryKey) -> Vec<u8> {
     let (accounts, _) = crate::account::build_backup_accounts(&[account("a", 1)]).unwrap();
-    let payload = crate::payload::Payload {
-        meta: crate::payload::BackupMeta {
-            platform: Platform::Ios,
-            backup_id: "b".into(),
-            generation,
-            created: 0,
-        },
+    let payload = crate::payload::Payload::new(
+        crate::payload::BackupMeta::new(Platform::Ios, "b", generation, 0).unwrap(),
         accounts,
-    };
+    )
+    .unwrap();
     crate::container::seal(&payload, &[Credential::Key(key.clone())]).unwrap()
 }
 
@@ -178,7 +174,7 @@ fn a_damaged_newest_backup_is_skipped_with_a_warning() {
     let opening = store.newest_opening("s", &Credential::Key(key)).unwrap();
     let (g, opened) = opening.offered.unwrap();
     assert_eq!(
-        (g, opened.payload.meta.generation, opening.skipped.len()),
+        (g, opened.payload.meta().generation(), opening.skipped.len()),
         (2, 2, 1)
     );
     // A file that holds another generation than its name says is skipped too.
@@ -250,7 +246,7 @@ fn the_service_writes_a_generation_for_every_change() {
         .offered
         .unwrap();
     assert_eq!(g, 2);
-    assert_eq!(opened.payload.accounts.len(), 2);
+    assert_eq!(opened.payload.accounts().len(), 2);
     service.handle(&Event::Disable).unwrap();
     assert!(service.store().generations(STORAGE).unwrap().is_empty());
     let _ = std::fs::remove_dir_all(&dir);
@@ -426,17 +422,13 @@ fn a_crash_at_any_step_of_a_restore_leaves_the_device_as_before_or_restored() {
         .unwrap()
         .write_device(&hand_added)
         .unwrap();
-    let backup = crate::payload::Payload {
-        meta: crate::payload::BackupMeta {
-            platform: Platform::Ios,
-            backup_id: "b".into(),
-            generation: 3,
-            created: 0,
-        },
-        accounts: crate::account::build_backup_accounts(&[account("a", 1), account("b", 2)])
+    let backup = crate::payload::Payload::new(
+        crate::payload::BackupMeta::new(Platform::Ios, "b", 3, 0).unwrap(),
+        crate::account::build_backup_accounts(&[account("a", 1), account("b", 2)])
             .unwrap()
             .0,
-    };
+    )
+    .unwrap();
     let plan = crate::restore::plan(
         &hand_added,
         &backup,
@@ -476,7 +468,7 @@ fn a_crash_while_writing_or_pruning_or_deleting_generations_leaves_whole_files()
         for g in store.generations("s").unwrap() {
             let bytes = store.read_backup("s", g).unwrap();
             assert_eq!(
-                crate::container::inspect(&bytes).unwrap().meta.generation,
+                crate::container::inspect(&bytes).unwrap().meta.generation(),
                 g,
                 "generation {g} is not whole"
             );
