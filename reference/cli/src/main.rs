@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod cmd;
+mod report;
 
 use std::process::ExitCode;
 

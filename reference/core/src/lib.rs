@@ -30,5 +30,10 @@ pub mod uri;
 pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
+
+/// The crate README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctest;
 pub use platform::Platform;
 pub use secret::Secret;

@@ -70,6 +70,20 @@ const KNOWN_PARAMETERS: [&str; 6] = [
 
 impl KeyUri {
     /// Parses a Key URI (REQ-URI-001 to REQ-URI-026).
+    ///
+    /// ```
+    /// use authbackup::uri::{KeyUri, OtpKind};
+    ///
+    /// let k = KeyUri::parse("otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&period=60")?;
+    /// assert_eq!((k.issuer.as_deref(), k.name.as_str()), (Some("ACME Co"), "alice@example.com"));
+    /// assert!(matches!(k.kind, OtpKind::Totp { period } if period.get() == 60));
+    /// // A label prefix the issuer parameter contradicts stays part of the name: nothing is lost.
+    /// let k = KeyUri::parse("otpauth://totp/A:bob?secret=JBSWY3DPEHPK3PXP&issuer=B")?;
+    /// assert_eq!((k.issuer.as_deref(), k.name.as_str()), (Some("B"), "A:bob"));
+    /// let e = KeyUri::parse("otpauth://totp/bob?secret=JBSWY3DPEHPK3PXP&period=0").unwrap_err();
+    /// assert_eq!(e.code(), authbackup::ErrorCode::InvalidParameter);
+    /// # Ok::<(), authbackup::Error>(())
+    /// ```
     pub fn parse(text: &str) -> Result<KeyUri> {
         if text.len() > MAX_URI_BYTES {
             return Err(Error::too_large(format!(

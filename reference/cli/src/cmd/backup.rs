@@ -197,7 +197,7 @@ fn create(args: &CreateArgs) -> Outcome {
     let (payload, report) = Payload::from_device(meta, &device)?;
     let sealed = container::seal(&payload, &recipients)?;
     write_private(&args.output, &sealed, Existing::Replace)?;
-    println!("{report}");
+    println!("{}", crate::report::BuildText(&report));
     println!(
         "wrote {} ({} bytes): {} backup {}, generation 1, {} recipient(s)",
         args.output.display(),
@@ -219,9 +219,9 @@ fn verify(args: &VerifyArgs) -> Outcome {
     };
     let report = authbackup::verify::verify(&device, &opened.payload, time);
     if args.json {
-        println!("{}", report.to_json());
+        println!("{}", crate::report::VerifyText(&report).to_json());
     } else {
-        println!("{report}");
+        println!("{}", crate::report::VerifyText(&report));
     }
     if report.safe_to_wipe() {
         Ok(())

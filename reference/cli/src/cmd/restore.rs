@@ -51,7 +51,7 @@ pub fn run(args: &RestoreArgs) -> Outcome {
         Policy::from_name(&args.policy)?,
     )?;
     let after = restore::apply(&device, &plan)?;
-    let report = plan.report();
+    let report = crate::report::RestoreReport::new(&plan);
     if args.json {
         println!("{}", report.to_json());
     } else {

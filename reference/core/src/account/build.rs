@@ -2,14 +2,14 @@
 //! each device account, and a report of what it left out and why.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use super::{AccountType, BackupAccount, DeviceAccount, Kept, OtpKey};
 use crate::error::{Error, ErrorCode, Result};
 
 /// What became of one device account when a backup was built.
+///
+/// Deliberately exhaustive: the per-type rules have these three results, and callers should notice a new one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum BuildOutcome {
     /// Backed up with its secret: it restores with codes at once.
     WithCodes,
@@ -48,38 +48,6 @@ impl BuildReport {
             .iter()
             .filter(|e| &e.outcome == outcome)
             .count()
-    }
-}
-
-impl fmt::Display for BuildReport {
-    /// One line per account, then a summary line; for people, not for parsing.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.entries {
-            let what = match e.outcome {
-                BuildOutcome::WithCodes => "backed up with codes",
-                BuildOutcome::Placeholder => "placeholder: sign-in needed after restore",
-                BuildOutcome::ExcludedByPolicy => "LEFT OUT: excluded by organisation policy",
-            };
-            write!(
-                f,
-                "{:<18} {} ({}): {what}",
-                e.account_type.as_str(),
-                e.display_name,
-                e.id
-            )?;
-            if !e.dropped.is_empty() {
-                write!(f, "; not backed up: {}", e.dropped.join(", "))?;
-            }
-            writeln!(f)?;
-        }
-        write!(
-            f,
-            "{} accounts: {} with codes, {} placeholders, {} left out",
-            self.entries.len(),
-            self.count(&BuildOutcome::WithCodes),
-            self.count(&BuildOutcome::Placeholder),
-            self.count(&BuildOutcome::ExcludedByPolicy)
-        )
     }
 }
 

@@ -67,23 +67,6 @@ fn a_code_bearing_account_without_secret_stops_the_build() {
 }
 
 #[test]
-fn build_report_reads_well() {
-    let mut excluded = device("vpn", AccountType::Totp);
-    excluded.excluded_by_policy = true;
-    let mut github = device("gh", AccountType::Totp);
-    github.issuer = Some("GitHub".into());
-    github.token = None;
-    let (_, report) = build_backup_accounts(&[
-        github,
-        device("outlook", AccountType::MsaPasswordless),
-        device("work", AccountType::WorkSchool),
-        excluded,
-    ])
-    .unwrap();
-    insta::assert_snapshot!(report.to_string());
-}
-
-#[test]
 fn invariants_of_backup_accounts() {
     let key = OtpKey {
         secret: Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),

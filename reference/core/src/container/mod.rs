@@ -89,6 +89,28 @@ pub fn inspect(container: &[u8]) -> Result<ContainerInfo> {
 
 /// Seals `payload` to every credential in `recipients` (one to sixteen, distinct kids, at
 /// most one passphrase), with fresh random content key, IV and salts.
+///
+/// ```
+/// use authbackup::account::DeviceAccount;
+/// use authbackup::container::{self, Credential, RecoveryKey};
+/// use authbackup::payload::{BackupMeta, Payload};
+/// use authbackup::{ErrorCode, Platform};
+///
+/// let device = DeviceAccount::list_from_json(br#"{"accounts": [
+///     {"id": "1", "type": "totp", "issuer": "ACME", "name": "alice", "secret": "JBSWY3DPEHPK3PXP"}
+/// ]}"#)?;
+/// let meta = BackupMeta::new(Platform::Ios, "0f8fad5b-d9cb-469f-a165-70867728950e", 1, 1_700_000_000)?;
+/// let (payload, _report) = Payload::from_device(meta, &device)?;
+///
+/// let key = Credential::Key(RecoveryKey::generate_symmetric());
+/// let sealed = container::seal(&payload, std::slice::from_ref(&key))?;
+/// assert_eq!(container::open(&sealed, &key)?.payload, payload);
+///
+/// // Another key, or one flipped byte, is `decryption_failed` (or an earlier structural error).
+/// let other = Credential::Key(RecoveryKey::generate_symmetric());
+/// assert!(container::open(&sealed, &other).is_err());
+/// # Ok::<(), authbackup::Error>(())
+/// ```
 pub fn seal(payload: &Payload, recipients: &[Credential]) -> Result<Vec<u8>> {
     seal_drawing(payload, recipients, &mut |buf: &mut [u8]| {
         buf.copy_from_slice(&josekit::util::random_bytes(buf.len()))

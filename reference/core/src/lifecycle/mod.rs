@@ -137,6 +137,38 @@ pub struct On {
 }
 
 /// The machine's whole state: on or off, and the effects not yet done.
+///
+/// Pure: an event in, the next state and the effects to carry out out. The executor (such as
+/// [`crate::store`]) performs the effects and reports each one `Done`.
+///
+/// ```
+/// use authbackup::lifecycle::{Effect, Environment, Event, Machine, RecoveryAccount};
+/// use authbackup::{ErrorCode, Platform};
+///
+/// let mut env = Environment {
+///     platform: Platform::Android,
+///     recovery_account: Some(RecoveryAccount { id: "alice@outlook.com".into(), personal: true }),
+///     os_version: 0,
+///     icloud: false,
+///     icloud_keychain: false,
+///     personal_apple_id: None,
+///     managed_apple_id: None,
+/// };
+/// let off = Machine::new();
+/// let (on, effects) = off.step(&Event::Enable { env: env.clone(), backup_id: "b-1".into() })?;
+/// assert!(matches!(effects[0], Effect::WriteBackup { generation: 1, .. }));
+///
+/// // Every change on the device asks for a new generation.
+/// let (on, _) = on.step(&Event::Done { effect: effects[0].clone() })?;
+/// let (_, effects) = on.step(&Event::AccountAdded { id: "7".into() })?;
+/// assert!(matches!(effects[0], Effect::WriteBackup { generation: 2, .. }));
+///
+/// // Preconditions are explicit errors, and a refused event changes nothing.
+/// env.recovery_account = None;
+/// let e = off.step(&Event::Enable { env, backup_id: "b-2".into() }).unwrap_err();
+/// assert_eq!(e.code(), ErrorCode::NotSignedIn);
+/// # Ok::<(), authbackup::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
     /// `None` while backup is off.

@@ -37,6 +37,19 @@ impl Default for TotpParams {
 }
 
 /// A TOTP generator and verifier for one secret.
+///
+/// ```
+/// use authbackup::otp::{Algorithm, Digits, Totp, TotpParams};
+/// use authbackup::Secret;
+///
+/// // RFC 6238, Appendix B: the SHA-1 seed, 8 digits, T = 59 s.
+/// let secret = Secret::from_bytes(b"12345678901234567890".to_vec())?;
+/// let params = TotpParams { algorithm: Algorithm::Sha1, digits: Digits::EIGHT, ..TotpParams::default() };
+/// let totp = Totp::new(&secret, params);
+/// assert_eq!(totp.code_at(59)?.to_string(), "94287082");
+/// assert_eq!(totp.code_at(1_111_111_109)?.to_string(), "07081804"); // leading zero kept
+/// # Ok::<(), authbackup::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Totp {
     hotp: Hotp,
@@ -90,6 +103,19 @@ impl Totp {
     /// constant time. Returns the matched step, nearest the current one first (current,
     /// then one before, one after, two before, ...), so the caller can refuse a code of a
     /// step it has already accepted (a replay). Steps below 0 are not part of the window.
+    ///
+    /// ```
+    /// use authbackup::otp::{Totp, TotpParams};
+    /// use authbackup::Secret;
+    ///
+    /// let totp = Totp::new(&Secret::from_base32("JBSWY3DPEHPK3PXP")?, TotpParams::default());
+    /// let code = totp.code_at(1_700_000_000)?.to_string();
+    /// // Typed 20 seconds late, in the next step: accepted with a window of one step.
+    /// assert_eq!(totp.verify(&code, 1_700_000_020, 1)?, Some(56_666_666));
+    /// assert_eq!(totp.verify(&code, 1_700_000_020, 0)?, None);
+    /// assert_eq!(totp.verify("000000", 1_700_000_000, 1)?, None);
+    /// # Ok::<(), authbackup::Error>(())
+    /// ```
     pub fn verify(&self, candidate: &str, time: u64, window: u64) -> Result<Option<u64>> {
         if window > MAX_WINDOW {
             return Err(Error::invalid_parameter(format!(

@@ -3,7 +3,6 @@
 //! refuses a plan made for another device state.
 
 mod matching;
-mod report;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -16,7 +15,6 @@ use crate::payload::{BackupMeta, Payload};
 use crate::platform::Platform;
 
 pub use matching::{normalise, MatchKind};
-pub use report::RestoreReport;
 
 /// What happens when a backup account matches a device account with a different secret.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -164,16 +162,40 @@ impl RestorePlan {
     pub fn resulting_device(&self) -> &[DeviceAccount] {
         &self.result
     }
-
-    /// The per-account report of this plan.
-    pub fn report(&self) -> RestoreReport<'_> {
-        RestoreReport::new(self)
-    }
 }
 
 /// Decides what restoring `backup` onto a device holding `device` does, under `policy`
 /// (REQ-RESTORE-001 to REQ-RESTORE-031). Touches nothing. A backup made on the other
 /// platform is `platform_mismatch`.
+///
+/// ```
+/// use authbackup::account::DeviceAccount;
+/// use authbackup::payload::{BackupMeta, Payload};
+/// use authbackup::restore::{self, Outcome, Policy};
+/// use authbackup::{ErrorCode, Platform};
+///
+/// let old_phone = DeviceAccount::list_from_json(br#"{"accounts": [
+///     {"id": "1", "type": "totp", "issuer": "ACME", "name": "alice", "secret": "JBSWY3DPEHPK3PXP"},
+///     {"id": "2", "type": "work_school", "name": "alice@contoso.com"}
+/// ]}"#)?;
+/// let meta = BackupMeta::new(Platform::Android, "b-1", 1, 1_700_000_000)?;
+/// let (backup, _) = Payload::from_device(meta, &old_phone)?;
+///
+/// // The new phone already has the ACME account, with the same secret.
+/// let new_phone = DeviceAccount::list_from_json(br#"{"accounts": [
+///     {"id": "x", "type": "totp", "issuer": "ACME", "name": "alice", "secret": "JBSWY3DPEHPK3PXP"}
+/// ]}"#)?;
+/// let plan = restore::plan(&new_phone, &backup, Platform::Android, Policy::KeepBoth)?;
+/// assert!(matches!(plan.outcomes[0].outcome, Outcome::AlreadyPresent { .. }));
+/// assert!(matches!(plan.outcomes[1].outcome, Outcome::Added)); // as "action required"
+/// let after = restore::apply(&new_phone, &plan)?;
+/// assert_eq!(after.len(), 2);
+///
+/// // An Android backup never restores on iOS, and nothing changes.
+/// let refused = restore::plan(&new_phone, &backup, Platform::Ios, Policy::KeepBoth);
+/// assert_eq!(refused.unwrap_err().code(), ErrorCode::PlatformMismatch);
+/// # Ok::<(), authbackup::Error>(())
+/// ```
 pub fn plan(
     device: &[DeviceAccount],
     backup: &Payload,

@@ -6,10 +6,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Outcome, RestorePlan};
-use crate::account::AccountState;
+use authbackup::account::AccountState;
+use authbackup::restore::{Outcome, RestorePlan};
 
-/// The report of one restore plan.
+/// The report of one restore plan, as `authbackup restore` prints it.
 pub struct RestoreReport<'a> {
     plan: &'a RestorePlan,
 }
@@ -71,7 +71,8 @@ fn outcome_name(o: &Outcome) -> &'static str {
 }
 
 impl<'a> RestoreReport<'a> {
-    pub(super) fn new(plan: &'a RestorePlan) -> RestoreReport<'a> {
+    /// The report of `plan`.
+    pub fn new(plan: &'a RestorePlan) -> RestoreReport<'a> {
         RestoreReport { plan }
     }
 
@@ -104,7 +105,7 @@ impl<'a> RestoreReport<'a> {
             generation: p.backup.generation(),
             created: p.backup.created(),
             policy: p.policy.as_str(),
-            changes_device: p.changes,
+            changes_device: p.changes_device(),
             accounts: p
                 .outcomes
                 .iter()
@@ -217,9 +218,123 @@ impl fmt::Display for RestoreReport<'_> {
                 s.action_required
             )?;
         }
-        if !p.changes {
+        if !p.changes_device() {
             write!(f, "\nNothing on this device changes.")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use authbackup::account::{
+        build_backup_accounts, AccountType, CodeParams, DeviceAccount, Token,
+    };
+    use authbackup::payload::{BackupMeta, Payload};
+    use authbackup::restore::{apply, plan, Policy};
+    use authbackup::{Platform, Secret};
+
+    fn account(
+        id: &str,
+        t: AccountType,
+        issuer: Option<&str>,
+        name: &str,
+        secret: Option<u8>,
+    ) -> DeviceAccount {
+        DeviceAccount {
+            id: id.into(),
+            account_type: t,
+            issuer: issuer.map(Into::into),
+            name: name.into(),
+            secret: secret.map(|b| Secret::from_bytes(vec![b; 20]).unwrap()),
+            params: CodeParams::default(),
+            token: None,
+            excluded_by_policy: false,
+            state: AccountState::Ready,
+        }
+    }
+
+    fn old_phone() -> Vec<DeviceAccount> {
+        let mut work = account(
+            "w",
+            AccountType::WorkSchool,
+            Some("Contoso"),
+            "alice@contoso.com",
+            None,
+        );
+        work.token = Some(Token::new("tok"));
+        let mut vpn = account("v", AccountType::Totp, Some("VPN"), "alice", Some(9));
+        vpn.excluded_by_policy = true;
+        vec![
+            account(
+                "g",
+                AccountType::Totp,
+                Some("GitHub"),
+                "alice@example.com",
+                Some(1),
+            ),
+            account(
+                "b",
+                AccountType::Totp,
+                Some("Example Bank"),
+                "alice",
+                Some(2),
+            ),
+            account(
+                "m",
+                AccountType::MsaTotp,
+                Some("Microsoft"),
+                "alice@outlook.com",
+                Some(3),
+            ),
+            account(
+                "p",
+                AccountType::MsaPasswordless,
+                None,
+                "alice.personal@outlook.com",
+                Some(4),
+            ),
+            work,
+            vpn,
+        ]
+    }
+
+    fn restore(device: &[DeviceAccount], backup: &Payload, policy: Policy) -> RestorePlan {
+        plan(device, backup, Platform::Ios, policy).unwrap()
+    }
+
+    fn text(p: &RestorePlan) -> String {
+        RestoreReport::new(p).to_string()
+    }
+
+    #[test]
+    fn reports_read_well() {
+        let (accounts, _) = build_backup_accounts(&old_phone()).unwrap();
+        let meta = BackupMeta::new(Platform::Ios, "backup-1", 4, 1_700_000_000).unwrap();
+        let backup = Payload::new(meta, accounts).unwrap();
+        let device = vec![
+            account(
+                "hand-1",
+                AccountType::Totp,
+                Some("example bank"),
+                "ALICE",
+                Some(77),
+            ),
+            account("x", AccountType::Totp, Some("GH"), "renamed", Some(1)),
+            account("only", AccountType::Totp, Some("Local"), "carol", Some(42)),
+        ];
+        let keep = restore(&device, &backup, Policy::KeepBoth);
+        let prefer = restore(&device, &backup, Policy::PreferBackup);
+        let mine = restore(&device, &backup, Policy::PreferDevice);
+        insta::assert_snapshot!("keep_both", text(&keep));
+        insta::assert_snapshot!("prefer_backup", text(&prefer));
+        insta::assert_snapshot!("prefer_device", text(&mine));
+        insta::assert_snapshot!("keep_both_json", RestoreReport::new(&keep).to_json());
+        let again = apply(&device, &keep).unwrap();
+        insta::assert_snapshot!(
+            "second_time",
+            text(&restore(&again, &backup, Policy::KeepBoth))
+        );
     }
 }

@@ -1,0 +1,10 @@
+//! The command's people-facing text: the reports the library returns as data, written out
+//! for people (and, with `--json`, for programs). The library itself prints nothing.
+
+mod build;
+mod restore;
+mod verify;
+
+pub use build::BuildText;
+pub use restore::RestoreReport;
+pub use verify::VerifyText;
