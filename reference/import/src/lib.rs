@@ -18,7 +18,6 @@ mod otpauth;
 mod twofas;
 
 use std::collections::HashMap;
-use std::fmt;
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -129,8 +128,9 @@ impl Candidate {
 }
 
 /// What became of one entry of the export.
+///
+/// Deliberately exhaustive: every entry is imported, merged or not imported, nothing else.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EntryOutcome {
     /// Imported as the account with this id.
     Imported {
@@ -171,33 +171,6 @@ impl ImportReport {
         self.entries
             .iter()
             .filter(|e| matches!(e.outcome, EntryOutcome::NotImported { .. }))
-    }
-}
-
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (mut imported, mut merged, mut refused) = (0, 0, 0);
-        for e in &self.entries {
-            match &e.outcome {
-                EntryOutcome::Imported { id } => {
-                    imported += 1;
-                    writeln!(f, "  imported      {} ({id})", e.label)?
-                }
-                EntryOutcome::Merged { into } => {
-                    merged += 1;
-                    writeln!(
-                        f,
-                        "  merged        {}: the same issuer and secret as {into}",
-                        e.label
-                    )?
-                }
-                EntryOutcome::NotImported { reason } => {
-                    refused += 1;
-                    writeln!(f, "  NOT IMPORTED  {}: {reason}", e.label)?
-                }
-            }
-        }
-        write!(f, "{} entries: {imported} imported, {merged} merged as duplicates, {refused} not imported", self.entries.len())
     }
 }
 

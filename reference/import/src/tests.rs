@@ -79,6 +79,21 @@ fn check_accounts(format: &str, accounts: &[DeviceAccount]) {
     }
 }
 
+/// The report as data, one entry per line (the people-facing text is the command's).
+fn entries(report: &ImportReport) -> String {
+    let line = |e: &ImportEntry| match &e.outcome {
+        EntryOutcome::Imported { id } => format!("{} => imported as {id}", e.label),
+        EntryOutcome::Merged { into } => format!("{} => merged into {into}", e.label),
+        EntryOutcome::NotImported { reason } => format!("{} => not imported: {reason}", e.label),
+    };
+    report
+        .entries
+        .iter()
+        .map(line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn run(source: Source, file: &str, password: Option<&[u8]>) -> (Vec<DeviceAccount>, ImportReport) {
     import(source, &fixture(file), password).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -107,13 +122,15 @@ fn every_format_imports_its_fixture() {
                 .entries
                 .iter()
                 .any(|e| matches!(e.outcome, EntryOutcome::Merged { .. })),
-            "{file}: no merge reported\n{report}"
+            "{file}: no merge reported\n{}",
+            entries(&report)
         );
         assert!(
             report.not_imported().count() >= 1,
-            "{file}: no refusal reported\n{report}"
+            "{file}: no refusal reported\n{}",
+            entries(&report)
         );
-        insta::assert_snapshot!(file.replace(['.', '-'], "_"), report.to_string());
+        insta::assert_snapshot!(file.replace(['.', '-'], "_"), entries(&report));
     }
 }
 

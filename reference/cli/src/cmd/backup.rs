@@ -145,7 +145,10 @@ pub fn run(command: &BackupCommand) -> Outcome {
         BackupCommand::Create(a) => create(a),
         BackupCommand::Inspect(a) => {
             let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
-            println!("{}", container::inspect(&bytes)?);
+            println!(
+                "{}",
+                crate::report::InspectText(&container::inspect(&bytes)?)
+            );
             Ok(())
         }
         BackupCommand::Open(a) => {

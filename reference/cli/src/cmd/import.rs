@@ -50,7 +50,7 @@ pub fn run(args: &ImportArgs) -> Outcome {
         &bytes,
         password.as_deref().map(|p| &p[..]),
     )?;
-    println!("{report}");
+    println!("{}", crate::report::ImportText(&report));
     let refused: Vec<&str> = report.not_imported().map(|e| e.label.as_str()).collect();
     if !refused.is_empty() && !args.allow_partial {
         return Err(Failure::Unsafe(format!(

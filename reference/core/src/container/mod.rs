@@ -10,8 +10,6 @@ mod keys;
 pub mod limits;
 mod wire;
 
-use std::fmt;
-
 use data_encoding::BASE64URL_NOPAD;
 use josekit::jwe::{JweContentEncryption, JweHeader};
 use serde_json::Value;
@@ -50,27 +48,6 @@ pub struct RecipientInfo {
     pub kid: String,
     /// The PBKDF2 iteration count, for a passphrase recipient.
     pub p2c: Option<u32>,
-}
-
-impl fmt::Display for ContainerInfo {
-    /// The human report of `authbackup backup inspect`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "format version:     {}", self.format_version)?;
-        writeln!(f, "platform:           {}", self.meta.platform())?;
-        writeln!(f, "backup id:          {}", self.meta.backup_id())?;
-        writeln!(f, "generation:         {}", self.meta.generation())?;
-        writeln!(f, "created (unix):     {}", self.meta.created())?;
-        writeln!(f, "content encryption: {}", self.enc)?;
-        writeln!(f, "size:               {} bytes", self.size)?;
-        write!(f, "recipients:         {}", self.recipients.len())?;
-        for r in &self.recipients {
-            write!(f, "\n  - {} kid {}", r.alg.name(), r.kid)?;
-            if let Some(p2c) = r.p2c {
-                write!(f, " (p2c {p2c})")?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// A container opened with a key: its header and its checked payload.
