@@ -29,7 +29,12 @@ fn main() -> Result<()> {
 
     // 1. The old phone makes a backup, sealed to the user's recovery key.
     let old_phone = DeviceAccount::list_from_json(OLD_PHONE.as_bytes())?;
-    let meta = BackupMeta::new(Platform::Ios, "0f8fad5b-d9cb-469f-a165-70867728950e", 1, now)?;
+    let meta = BackupMeta::new(
+        Platform::Ios,
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        1,
+        now,
+    )?;
     let (payload, built) = Payload::from_device(meta, &old_phone)?;
     let key = Credential::Key(RecoveryKey::generate_symmetric());
     let sealed = container::seal(&payload, std::slice::from_ref(&key))?;
@@ -37,7 +42,11 @@ fn main() -> Result<()> {
         "backup: {} bytes, {} accounts ({} kept as placeholders)",
         sealed.len(),
         built.entries.len(),
-        payload.accounts().iter().filter(|a| a.is_placeholder()).count()
+        payload
+            .accounts()
+            .iter()
+            .filter(|a| a.is_placeholder())
+            .count()
     );
 
     // 2. The new phone opens it and plans the restore: nothing on it is overwritten.
@@ -48,7 +57,9 @@ fn main() -> Result<()> {
         let what = match &a.outcome {
             Outcome::Added => "restored".to_string(),
             Outcome::AlreadyPresent { device, .. } => format!("already there as {}", device.id),
-            Outcome::KeptBoth { device, added_id, .. } => {
+            Outcome::KeptBoth {
+                device, added_id, ..
+            } => {
                 format!("kept both: {} unchanged, added as {added_id}", device.id)
             }
             Outcome::Replaced { device, .. } => format!("replaced {}", device.id),

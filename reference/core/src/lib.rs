@@ -10,7 +10,7 @@
 //! - [`platform`]: the platform a backup is bound to;
 //! - [`container`]: the encrypted JWE container: seal, open, inspect, recipients;
 //! - [`restore`]: restore a backup onto a device: match, plan, report, apply;
-//! - [`verify`]: is everything on this device in the backup (before wiping it)?
+//! - [`coverage`]: is everything on this device in the backup (before wiping it)?
 //! - [`lifecycle`]: the backup state machine (pure: events in, effects out);
 //! - [`store`]: device state and backups on disk, atomic writes, the lifecycle's effects;
 //! - [`error`]: the one error type, with the stable codes the conformance suite compares.
@@ -18,6 +18,7 @@
 
 pub mod account;
 pub mod container;
+pub mod coverage;
 pub mod error;
 pub mod lifecycle;
 pub mod otp;
@@ -27,7 +28,6 @@ pub mod restore;
 pub mod secret;
 pub mod store;
 pub mod uri;
-pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
 

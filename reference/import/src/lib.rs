@@ -225,7 +225,7 @@ fn finish(candidates: Vec<Candidate>) -> (Vec<DeviceAccount>, ImportReport) {
                 let secret = account.secret.as_ref().expect("checked");
                 let key: [u8; 32] = Sha256::new()
                     .chain_update(
-                        authbackup::restore::normalise(account.issuer.as_deref().unwrap_or(""))
+                        authbackup::account::normalise(account.issuer.as_deref().unwrap_or(""))
                             .as_bytes(),
                     )
                     .chain_update([0])

@@ -2,7 +2,6 @@
 //! them.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use authbackup::account::DeviceAccount;
 use authbackup::container::{
@@ -10,11 +9,12 @@ use authbackup::container::{
 };
 use authbackup::payload::{BackupMeta, Payload};
 use authbackup::platform::Platform;
+use authbackup::store::unix_time;
 use authbackup::Error;
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::files::{read_limited, write_private, Existing};
-use super::Outcome;
+use super::CmdResult;
 
 /// The largest key, passphrase or accounts file read, in bytes.
 const MAX_SMALL_FILE: usize = 64 * 1024;
@@ -140,7 +140,7 @@ pub struct RemoveRecipientArgs {
 }
 
 /// Runs one `backup` subcommand.
-pub fn run(command: &BackupCommand) -> Outcome {
+pub fn run(command: &BackupCommand) -> CmdResult {
     match command {
         BackupCommand::Create(a) => create(a),
         BackupCommand::Inspect(a) => {
@@ -181,7 +181,7 @@ pub fn run(command: &BackupCommand) -> Outcome {
     }
 }
 
-fn create(args: &CreateArgs) -> Outcome {
+fn create(args: &CreateArgs) -> CmdResult {
     let accounts_file = read_limited(&args.accounts, MAX_CONTAINER_BYTES)?;
     let device = DeviceAccount::list_from_json(&accounts_file)?;
     let mut recipients = Vec::new();
@@ -195,7 +195,7 @@ fn create(args: &CreateArgs) -> Outcome {
         Platform::from_name(&args.platform)?,
         uuid::Uuid::new_v4().to_string(),
         1,
-        now()?,
+        unix_time()?,
     )?;
     let (payload, report) = Payload::from_device(meta, &device)?;
     let sealed = container::seal(&payload, &recipients)?;
@@ -212,15 +212,15 @@ fn create(args: &CreateArgs) -> Outcome {
     Ok(())
 }
 
-fn verify(args: &VerifyArgs) -> Outcome {
+fn verify(args: &VerifyArgs) -> CmdResult {
     let device = DeviceAccount::list_from_json(&read_limited(&args.device, MAX_CONTAINER_BYTES)?)?;
     let bytes = read_limited(&args.file, MAX_CONTAINER_BYTES)?;
     let opened = container::open(&bytes, &unlock(&args.unlock)?)?;
     let time = match args.time {
         Some(t) => t,
-        None => now()?,
+        None => unix_time()?,
     };
-    let report = authbackup::verify::verify(&device, &opened.payload, time);
+    let report = authbackup::coverage::check(&device, &opened.payload, time);
     if args.json {
         println!("{}", crate::report::VerifyText(&report).to_json());
     } else {
@@ -241,13 +241,6 @@ fn verify(args: &VerifyArgs) -> Outcome {
             lost.join(", ")
         )))
     }
-}
-
-fn now() -> Result<u64, Error> {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .map_err(|_| Error::invalid_parameter("the system clock is set before 1970"))
 }
 
 /// The credential a user unlocks a backup with.

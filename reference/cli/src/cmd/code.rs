@@ -1,7 +1,5 @@
 //! `authbackup code`: the current (or a given time's) code of one account.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use authbackup::account::CodeParams;
 use authbackup::otp::Totp;
 use authbackup::uri::{KeyUri, OtpKind};
@@ -66,9 +64,6 @@ pub fn run(args: &CodeArgs) -> Result<()> {
 fn time_or_now(time: Option<u64>) -> Result<u64> {
     match time {
         Some(t) => Ok(t),
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .map_err(|_| Error::invalid_parameter("the system clock is set before 1970")),
+        None => authbackup::store::unix_time(),
     }
 }

@@ -8,7 +8,7 @@ use authbackup_import::{self as import, Source};
 use clap::Args;
 
 use super::files::{read_limited, write_private, Existing};
-use super::{Failure, Outcome};
+use super::{CmdResult, Failure};
 
 const MAX_EXPORT: usize = 16 * 1024 * 1024;
 
@@ -33,7 +33,7 @@ pub struct ImportArgs {
 
 /// Imports, prints the report, writes the accounts unless an entry failed (and
 /// `--allow-partial` was not given).
-pub fn run(args: &ImportArgs) -> Outcome {
+pub fn run(args: &ImportArgs) -> CmdResult {
     let bytes = read_limited(&args.file, MAX_EXPORT)?;
     let password = match &args.password_file {
         Some(path) => {
@@ -88,7 +88,7 @@ pub struct ExportArgs {
 }
 
 /// Writes every code-bearing account as an `otpauth://` URI, one per line.
-pub fn export(args: &ExportArgs) -> Outcome {
+pub fn export(args: &ExportArgs) -> CmdResult {
     let accounts = DeviceAccount::list_from_json(&read_limited(&args.accounts, MAX_EXPORT)?)?;
     let text = import::export_otpauth(&accounts)?;
     match &args.output {

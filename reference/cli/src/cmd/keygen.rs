@@ -6,7 +6,7 @@ use authbackup::container::RecoveryKey;
 use clap::Args;
 
 use super::files::{write_private, Existing};
-use super::Outcome;
+use super::CmdResult;
 
 /// Arguments of `authbackup keygen`.
 #[derive(Args)]
@@ -25,7 +25,7 @@ pub struct KeygenArgs {
 }
 
 /// Generates the key and writes it.
-pub fn run(args: &KeygenArgs) -> Outcome {
+pub fn run(args: &KeygenArgs) -> CmdResult {
     let key = if args.ec {
         RecoveryKey::generate_ec()?
     } else {

@@ -46,7 +46,7 @@ impl fmt::Display for Failure {
 }
 
 /// What every command returns.
-pub type Outcome = Result<(), Failure>;
+pub type CmdResult = Result<(), Failure>;
 
 /// Reports a command-line usage problem as one line on stderr (exit status 2); help and
 /// version requests print as clap renders them (exit status 0).

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::backup::{unlock, Unlock};
 use super::files::{read_limited, write_private, Existing};
-use super::Outcome;
+use super::CmdResult;
 
 /// Arguments of `authbackup restore`.
 #[derive(Args)]
@@ -39,7 +39,7 @@ pub struct RestoreArgs {
 
 /// Plans the restore, prints the report, and writes the device file unless it is a dry run
 /// or nothing changes.
-pub fn run(args: &RestoreArgs) -> Outcome {
+pub fn run(args: &RestoreArgs) -> CmdResult {
     let device_bytes = read_limited(&args.device, MAX_CONTAINER_BYTES)?;
     let device = DeviceAccount::list_from_json(&device_bytes)?;
     let backup = read_limited(&args.backup, MAX_CONTAINER_BYTES)?;

@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use authbackup::verify::{Coverage, VerifyReport};
+use authbackup::coverage::{Coverage, CoverageReport};
 use serde::Serialize;
 
-/// A [`VerifyReport`] as text or JSON.
-pub struct VerifyText<'a>(pub &'a VerifyReport);
+/// A [`CoverageReport`] as text or JSON.
+pub struct VerifyText<'a>(pub &'a CoverageReport);
 
 impl VerifyText<'_> {
     /// The report as JSON (`authbackup backup verify --json`).
@@ -15,7 +15,7 @@ impl VerifyText<'_> {
         struct Doc<'a> {
             safe_to_wipe: bool,
             #[serde(flatten)]
-            report: &'a VerifyReport,
+            report: &'a CoverageReport,
         }
         serde_json::to_string_pretty(&Doc {
             safe_to_wipe: self.0.safe_to_wipe(),

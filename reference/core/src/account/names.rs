@@ -58,3 +58,13 @@ pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// How two names are compared when matching accounts (restore, REQ-RESTORE-012; import
+/// merges duplicates the same way): lower case (Unicode default case mapping), white space trimmed and runs
+/// of white space folded to one space.
+pub fn normalise(text: &str) -> String {
+    text.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

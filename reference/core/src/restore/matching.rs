@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::account::{AccountType, BackupAccount, CodeParams, DeviceAccount};
+use crate::account::{normalise, AccountType, BackupAccount, CodeParams, DeviceAccount};
 use crate::secret::Secret;
 
 /// How a backup account was matched to a device account.
@@ -30,15 +30,6 @@ impl MatchKind {
             MatchKind::Name => "name",
         }
     }
-}
-
-/// REQ-RESTORE-012: lower case (Unicode default case mapping), white space trimmed and runs
-/// of white space folded to one space.
-pub fn normalise(text: &str) -> String {
-    text.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A fingerprint of type, secret and parameters: equal fingerprints, identical keys. The

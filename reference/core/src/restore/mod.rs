@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::payload::{BackupMeta, Payload};
 use crate::platform::Platform;
 
-pub use matching::{normalise, MatchKind};
+pub use matching::MatchKind;
 
 /// What happens when a backup account matches a device account with a different secret.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

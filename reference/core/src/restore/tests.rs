@@ -1,5 +1,5 @@
 use super::*;
-use crate::account::{build_backup_accounts, CodeParams};
+use crate::account::{build_backup_accounts, normalise, CodeParams};
 use crate::secret::Secret;
 use proptest::prelude::*;
 

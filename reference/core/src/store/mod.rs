@@ -364,5 +364,14 @@ fn folder_name(account: &str) -> Result<String, Error> {
     Ok(out)
 }
 
+/// The system clock in Unix seconds: the one place the reference reads it. A clock set
+/// before 1970 is `invalid_parameter`.
+pub fn unix_time() -> Result<u64, Error> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| Error::invalid_parameter("the system clock is set before 1970"))
+}
+
 #[cfg(test)]
 mod tests;

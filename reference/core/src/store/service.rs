@@ -2,8 +2,6 @@
 //! backups, adds and removes recipients. Every effect can be carried out again without harm,
 //! so after a crash [`BackupService::handle`] with [`Event::Resume`] finishes the work.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use super::{FileSystem, Store, StoreError};
 use crate::container::{self, Credential, RecoveryKey};
 use crate::error::Error;
@@ -36,11 +34,9 @@ pub struct BackupService<F: FileSystem> {
     pub(super) clock: fn() -> u64,
 }
 
+/// [`super::unix_time`], with a clock set before 1970 read as 0.
 fn system_clock() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    super::unix_time().unwrap_or(0)
 }
 
 impl<F: FileSystem> BackupService<F> {

@@ -41,7 +41,7 @@ impl Coverage {
 
 /// One device account's line of the verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VerifyEntry {
+pub struct CoverageEntry {
     /// The device account's id.
     pub id: String,
     /// `issuer: name`, or the name.
@@ -52,19 +52,19 @@ pub struct VerifyEntry {
 
 /// The verification of a device against a backup.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VerifyReport {
+pub struct CoverageReport {
     /// The generation verified.
     pub generation: u64,
     /// The time the codes were compared at (Unix seconds).
     pub time: u64,
     /// One entry per device account, in device order.
-    pub accounts: Vec<VerifyEntry>,
+    pub accounts: Vec<CoverageEntry>,
     /// Backup accounts no device account corresponds to (informative: the backup holds
     /// more than the device, which loses nothing).
     pub only_in_backup: Vec<String>,
 }
 
-impl VerifyReport {
+impl CoverageReport {
     /// True when wiping the device loses nothing the backup does not hold.
     pub fn safe_to_wipe(&self) -> bool {
         self.accounts.iter().all(|a| a.coverage.is_safe())
@@ -74,7 +74,7 @@ impl VerifyReport {
 /// Checks every account of `device` against `backup` at Unix time `time`
 /// (REQ-COVERAGE-001 to REQ-COVERAGE-004): matched by id, a code-bearing account must have the
 /// same type, secret and parameters and give the same code at `time`.
-pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyReport {
+pub fn check(device: &[DeviceAccount], backup: &Payload, time: u64) -> CoverageReport {
     let by_id: HashMap<&str, &BackupAccount> = backup
         .accounts()
         .iter()
@@ -95,7 +95,7 @@ pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyRe
                     }
                 }
             };
-            VerifyEntry {
+            CoverageEntry {
                 id: d.id.clone(),
                 name: display_name(d.issuer.as_deref(), &d.name),
                 coverage,
@@ -108,7 +108,7 @@ pub fn verify(device: &[DeviceAccount], backup: &Payload, time: u64) -> VerifyRe
         .filter(|b| !seen.contains(b.id.as_str()))
         .map(|b| format!("{} ({})", display_name(b.issuer(), &b.name), b.id))
         .collect();
-    VerifyReport {
+    CoverageReport {
         generation: backup.meta().generation(),
         time,
         accounts,
