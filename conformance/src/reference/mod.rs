@@ -411,13 +411,14 @@ fn lifecycle_machine(events: &Value, auto_done: bool) -> Result<(Machine, Vec<Va
                 machine = next;
                 let mut emitted = effects.clone();
                 if auto_done {
-                    let mut queue: std::collections::VecDeque<_> = effects.into();
-                    while let Some(effect) = queue.pop_front() {
-                        let (next, more) = machine.step(&Event::Done { effect })?;
-                        machine = next;
-                        emitted.extend(more.iter().cloned());
-                        queue.extend(more);
-                    }
+                    machine = machine.drain(
+                        effects,
+                        |_| Ok::<(), Error>(()),
+                        |_, more| {
+                            emitted.extend(more.iter().cloned());
+                            Ok(())
+                        },
+                    )?;
                 }
                 results.push(json!({ "effects": emitted }));
             }

@@ -192,6 +192,28 @@ impl Machine {
         Ok((next, effects))
     }
 
+    /// Carries out `effects`, and every effect their completion emits, oldest first: for each,
+    /// `execute` does the work, the machine steps on [`Event::Done`], and `completed` sees the
+    /// new machine and the effects that step emitted (to persist or record them). The one
+    /// effect-draining loop of the reference; stops at the first error.
+    pub fn drain<E: From<Error>>(
+        self,
+        effects: Vec<Effect>,
+        mut execute: impl FnMut(&Effect) -> std::result::Result<(), E>,
+        mut completed: impl FnMut(&Machine, &[Effect]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Machine, E> {
+        let mut machine = self;
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            execute(&effect)?;
+            let (next, more) = machine.step(&Event::Done { effect })?;
+            completed(&next, &more)?;
+            machine = next;
+            queue.extend(more);
+        }
+        Ok(machine)
+    }
+
     fn apply(&mut self, event: &Event) -> Result<Vec<Effect>> {
         match event {
             Event::Enable { env, backup_id } => {

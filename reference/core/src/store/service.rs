@@ -66,17 +66,13 @@ impl<F: FileSystem> BackupService<F> {
     /// [`Event::Resume`] finishes (REQ-LIFECYCLE-041). A refused event changes nothing.
     pub fn handle(&self, event: &Event) -> Result<Machine, StoreError> {
         let machine = self.store.read_machine()?;
-        let (mut machine, effects) = machine.step(event)?;
+        let (machine, effects) = machine.step(event)?;
         self.store.write_machine(&machine)?;
-        let mut queue: std::collections::VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            self.execute(&effect)?;
-            let (next, more) = machine.step(&Event::Done { effect })?;
-            self.store.write_machine(&next)?;
-            machine = next;
-            queue.extend(more);
-        }
-        Ok(machine)
+        machine.drain(
+            effects,
+            |effect| self.execute(effect),
+            |next, _| self.store.write_machine(next),
+        )
     }
 
     fn execute(&self, effect: &Effect) -> Result<(), StoreError> {
