@@ -228,77 +228,27 @@ impl fmt::Display for RestoreReport<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use authbackup::account::{
-        build_backup_accounts, AccountType, CodeParams, DeviceAccount, Token,
-    };
+    use authbackup::account::DeviceAccount;
     use authbackup::payload::{BackupMeta, Payload};
     use authbackup::restore::{apply, plan, Policy};
-    use authbackup::{Platform, Secret};
+    use authbackup::Platform;
 
-    fn account(
-        id: &str,
-        t: AccountType,
-        issuer: Option<&str>,
-        name: &str,
-        secret: Option<u8>,
-    ) -> DeviceAccount {
-        DeviceAccount {
-            id: id.into(),
-            account_type: t,
-            issuer: issuer.map(Into::into),
-            name: name.into(),
-            secret: secret.map(|b| Secret::from_bytes(vec![b; 20]).unwrap()),
-            params: CodeParams::default(),
-            token: None,
-            excluded_by_policy: false,
-            state: AccountState::Ready,
-        }
-    }
+    /// Every account type, a token, an account excluded by policy.
+    const OLD_PHONE: &str = r#"{"accounts": [
+        {"id": "g", "type": "totp", "issuer": "GitHub", "name": "alice@example.com", "secret": "AEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIB"},
+        {"id": "b", "type": "totp", "issuer": "Example Bank", "name": "alice", "secret": "AIBAEAQCAIBAEAQCAIBAEAQCAIBAEAQC"},
+        {"id": "m", "type": "msa_totp", "issuer": "Microsoft", "name": "alice@outlook.com", "secret": "AMBQGAYDAMBQGAYDAMBQGAYDAMBQGAYD"},
+        {"id": "p", "type": "msa_passwordless", "name": "alice.personal@outlook.com", "secret": "AQCAIBAEAQCAIBAEAQCAIBAEAQCAIBAE"},
+        {"id": "w", "type": "work_school", "issuer": "Contoso", "name": "alice@contoso.com", "token": "tok"},
+        {"id": "v", "type": "totp", "issuer": "VPN", "name": "alice", "secret": "BEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJ", "excluded_by_policy": true}
+    ]}"#;
 
-    fn old_phone() -> Vec<DeviceAccount> {
-        let mut work = account(
-            "w",
-            AccountType::WorkSchool,
-            Some("Contoso"),
-            "alice@contoso.com",
-            None,
-        );
-        work.token = Some(Token::new("tok"));
-        let mut vpn = account("v", AccountType::Totp, Some("VPN"), "alice", Some(9));
-        vpn.excluded_by_policy = true;
-        vec![
-            account(
-                "g",
-                AccountType::Totp,
-                Some("GitHub"),
-                "alice@example.com",
-                Some(1),
-            ),
-            account(
-                "b",
-                AccountType::Totp,
-                Some("Example Bank"),
-                "alice",
-                Some(2),
-            ),
-            account(
-                "m",
-                AccountType::MsaTotp,
-                Some("Microsoft"),
-                "alice@outlook.com",
-                Some(3),
-            ),
-            account(
-                "p",
-                AccountType::MsaPasswordless,
-                None,
-                "alice.personal@outlook.com",
-                Some(4),
-            ),
-            work,
-            vpn,
-        ]
-    }
+    /// A hand-added bank entry (another secret), GitHub renamed (same secret), a local account.
+    const NEW_PHONE: &str = r#"{"accounts": [
+        {"id": "hand-1", "type": "totp", "issuer": "example bank", "name": "ALICE", "secret": "JVGU2TKNJVGU2TKNJVGU2TKNJVGU2TKN"},
+        {"id": "x", "type": "totp", "issuer": "GH", "name": "renamed", "secret": "AEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIB"},
+        {"id": "only", "type": "totp", "issuer": "Local", "name": "carol", "secret": "FIVCUKRKFIVCUKRKFIVCUKRKFIVCUKRK"}
+    ]}"#;
 
     fn restore(device: &[DeviceAccount], backup: &Payload, policy: Policy) -> RestorePlan {
         plan(device, backup, Platform::Ios, policy).unwrap()
@@ -310,20 +260,10 @@ mod tests {
 
     #[test]
     fn reports_read_well() {
-        let (accounts, _) = build_backup_accounts(&old_phone()).unwrap();
+        let old = DeviceAccount::list_from_json(OLD_PHONE.as_bytes()).unwrap();
         let meta = BackupMeta::new(Platform::Ios, "backup-1", 4, 1_700_000_000).unwrap();
-        let backup = Payload::new(meta, accounts).unwrap();
-        let device = vec![
-            account(
-                "hand-1",
-                AccountType::Totp,
-                Some("example bank"),
-                "ALICE",
-                Some(77),
-            ),
-            account("x", AccountType::Totp, Some("GH"), "renamed", Some(1)),
-            account("only", AccountType::Totp, Some("Local"), "carol", Some(42)),
-        ];
+        let (backup, _) = Payload::from_device(meta, &old).unwrap();
+        let device = DeviceAccount::list_from_json(NEW_PHONE.as_bytes()).unwrap();
         let keep = restore(&device, &backup, Policy::KeepBoth);
         let prefer = restore(&device, &backup, Policy::PreferBackup);
         let mine = restore(&device, &backup, Policy::PreferDevice);
