@@ -172,7 +172,7 @@ pub fn run(operation: &str, input: &Value) -> R {
         "backup.verify" => {
             let device = device_accounts(input, "device")?;
             let backup = payload_object(input, "backup")?;
-            let report = authbackup::coverage::check(&device, &backup, uint(input, "time")?);
+            let report = authbackup::coverage::assess(&device, &backup, uint(input, "time")?);
             json!({
                 "safe_to_wipe": report.safe_to_wipe(),
                 "accounts": report.accounts.iter().map(|a| json!({ "id": a.id, "coverage": a.coverage })).collect::<Vec<_>>(),

@@ -74,7 +74,7 @@ impl CoverageReport {
 /// Checks every account of `device` against `backup` at Unix time `time`
 /// (REQ-COVERAGE-001 to REQ-COVERAGE-004): matched by id, a code-bearing account must have the
 /// same type, secret and parameters and give the same code at `time`.
-pub fn check(device: &[DeviceAccount], backup: &Payload, time: u64) -> CoverageReport {
+pub fn assess(device: &[DeviceAccount], backup: &Payload, time: u64) -> CoverageReport {
     let by_id: HashMap<&str, &BackupAccount> = backup
         .accounts()
         .iter()

@@ -220,7 +220,7 @@ fn verify(args: &VerifyArgs) -> CmdResult {
         Some(t) => t,
         None => unix_time()?,
     };
-    let report = authbackup::coverage::check(&device, &opened.payload, time);
+    let report = authbackup::coverage::assess(&device, &opened.payload, time);
     if args.json {
         println!("{}", crate::report::VerifyText(&report).to_json());
     } else {
