@@ -220,7 +220,7 @@ fn check_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// The account ids seen so far: REQ-PAYLOAD-007, no id twice.
+/// The account ids seen so far: REQ-PAYLOAD-017, no id twice.
 struct UniqueIds(HashSet<String>);
 
 impl UniqueIds {
