@@ -251,7 +251,7 @@ fn verify_says_whether_the_old_phone_is_safe_to_wipe() {
     let stale = verify(&["--time", "1700000000"]);
     assert_eq!(stale.status.code(), Some(1));
     let stderr = String::from_utf8(stale.stderr).unwrap();
-    assert_eq!(stderr, "error: not safe to wipe: the backup lacks 2 account(s): Example Bank: alice, Forge: alice\n");
+    assert_eq!(stderr, "error: unsafe_to_wipe: not safe to wipe: the backup lacks 2 account(s): Example Bank: alice, Forge: alice\n");
     insta::assert_snapshot!("verify_stale", String::from_utf8(stale.stdout).unwrap());
     let json: Value =
         serde_json::from_slice(&verify(&["--time", "1700000000", "--json"]).stdout).unwrap();

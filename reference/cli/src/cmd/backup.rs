@@ -13,7 +13,7 @@ use authbackup::store::unix_time;
 use authbackup::Error;
 use clap::{ArgGroup, Args, Subcommand};
 
-use super::files::{read_limited, write_private, Existing};
+use super::files::{read_limited, refuse_overwriting_inputs, write_private, Existing};
 use super::CmdResult;
 
 /// The largest key, passphrase or accounts file read, in bytes.
@@ -94,6 +94,17 @@ pub struct Unlock {
     passphrase_file: Option<PathBuf>,
 }
 
+impl Unlock {
+    /// The key or passphrase file given.
+    pub(crate) fn files(&self) -> Vec<&Path> {
+        self.key
+            .iter()
+            .chain(&self.passphrase_file)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+}
+
 /// Arguments of `backup open`.
 #[derive(Args)]
 pub struct OpenArgs {
@@ -159,6 +170,14 @@ pub fn run(command: &BackupCommand) -> CmdResult {
             Ok(())
         }
         BackupCommand::AddRecipient(a) => {
+            let mut inputs = a.unlock.files();
+            inputs.extend(
+                a.new_key
+                    .iter()
+                    .chain(&a.new_passphrase_file)
+                    .map(PathBuf::as_path),
+            );
+            refuse_overwriting_inputs(&a.output, &inputs)?;
             let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
             let new = match (&a.new_key, &a.new_passphrase_file) {
                 (Some(path), _) => Credential::Key(read_key(path)?),
@@ -182,6 +201,14 @@ pub fn run(command: &BackupCommand) -> CmdResult {
 }
 
 fn create(args: &CreateArgs) -> CmdResult {
+    let mut inputs = vec![args.accounts.as_path()];
+    inputs.extend(
+        args.key
+            .iter()
+            .chain(&args.passphrase_file)
+            .map(PathBuf::as_path),
+    );
+    refuse_overwriting_inputs(&args.output, &inputs)?;
     let accounts_file = read_limited(&args.accounts, MAX_CONTAINER_BYTES)?;
     let device = DeviceAccount::list_from_json(&accounts_file)?;
     let mut recipients = Vec::new();
@@ -235,11 +262,14 @@ fn verify(args: &VerifyArgs) -> CmdResult {
             .filter(|a| !a.coverage.is_safe())
             .map(|a| a.name.as_str())
             .collect();
-        Err(super::Failure::Unsafe(format!(
-            "not safe to wipe: the backup lacks {} account(s): {}",
-            lost.len(),
-            lost.join(", ")
-        )))
+        Err(super::Failure::Refused {
+            code: "unsafe_to_wipe",
+            why: format!(
+                "not safe to wipe: the backup lacks {} account(s): {}",
+                lost.len(),
+                super::summarise(&lost)
+            ),
+        })
     }
 }
 

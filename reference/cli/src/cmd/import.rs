@@ -7,7 +7,7 @@ use authbackup::account::DeviceAccount;
 use authbackup_import::{self as import, Source};
 use clap::Args;
 
-use super::files::{read_limited, write_private, Existing};
+use super::files::{read_limited, refuse_overwriting_inputs, write_private, Existing};
 use super::{CmdResult, Failure};
 
 const MAX_EXPORT: usize = 16 * 1024 * 1024;
@@ -34,6 +34,9 @@ pub struct ImportArgs {
 /// Imports, prints the report, writes the accounts unless an entry failed (and
 /// `--allow-partial` was not given).
 pub fn run(args: &ImportArgs) -> CmdResult {
+    let mut inputs = vec![args.file.as_path()];
+    inputs.extend(args.password_file.as_deref());
+    refuse_overwriting_inputs(&args.output, &inputs)?;
     let bytes = read_limited(&args.file, MAX_EXPORT)?;
     let password = match &args.password_file {
         Some(path) => {
@@ -53,12 +56,15 @@ pub fn run(args: &ImportArgs) -> CmdResult {
     println!("{}", crate::report::ImportText(&report));
     let refused: Vec<&str> = report.not_imported().map(|e| e.label.as_str()).collect();
     if !refused.is_empty() && !args.allow_partial {
-        return Err(Failure::Unsafe(format!(
-            "{} entr{} not imported ({}); nothing written: fix them, or pass --allow-partial to write the rest",
-            refused.len(),
-            if refused.len() == 1 { "y was" } else { "ies were" },
-            refused.join("; ")
-        )));
+        return Err(Failure::Refused {
+            code: "not_imported",
+            why: format!(
+                "{} entr{} not imported ({}); nothing written: fix them, or pass --allow-partial to write the rest",
+                refused.len(),
+                if refused.len() == 1 { "y was" } else { "ies were" },
+                super::summarise(&refused)
+            ),
+        });
     }
     write_private(
         &args.output,
@@ -89,6 +95,9 @@ pub struct ExportArgs {
 
 /// Writes every code-bearing account as an `otpauth://` URI, one per line.
 pub fn export(args: &ExportArgs) -> CmdResult {
+    if let Some(output) = &args.output {
+        refuse_overwriting_inputs(output, &[&args.accounts])?;
+    }
     let accounts = DeviceAccount::list_from_json(&read_limited(&args.accounts, MAX_EXPORT)?)?;
     let text = import::export_otpauth(&accounts)?;
     match &args.output {

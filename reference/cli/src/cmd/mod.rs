@@ -19,8 +19,26 @@ pub enum Failure {
     Abf(authbackup::Error),
     /// A file that could not be read or written.
     File(files::FileError),
-    /// A check found something unsafe (the report says what).
-    Unsafe(String),
+    /// The command did its check and refuses to go on; the report above says why in full.
+    Refused {
+        /// The stable code (`spec/errors.md`, the command line's codes).
+        code: &'static str,
+        /// One line: what was refused, with at most a few names.
+        why: String,
+    },
+}
+
+/// `names` for an error line: all of them when there are few, else the first three and how
+/// many more (the report printed before the error lists every one).
+pub fn summarise(names: &[&str]) -> String {
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!(
+            "{}, and {} more (listed above)",
+            names[..3].join(", "),
+            n - 3
+        ),
+    }
 }
 
 impl From<authbackup::Error> for Failure {
@@ -40,7 +58,7 @@ impl fmt::Display for Failure {
         match self {
             Failure::Abf(e) => write!(f, "{e}"),
             Failure::File(e) => write!(f, "{e}"),
-            Failure::Unsafe(why) => f.write_str(why),
+            Failure::Refused { code, why } => write!(f, "{code}: {why}"),
         }
     }
 }

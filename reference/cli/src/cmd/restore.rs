@@ -10,7 +10,7 @@ use authbackup::restore::{self, Policy};
 use clap::Args;
 
 use super::backup::{unlock, Unlock};
-use super::files::{read_limited, write_private, Existing};
+use super::files::{lock_folder_of, read_limited, Existing};
 use super::CmdResult;
 
 /// Arguments of `authbackup restore`.
@@ -40,6 +40,9 @@ pub struct RestoreArgs {
 /// Plans the restore, prints the report, and writes the device file unless it is a dry run
 /// or nothing changes.
 pub fn run(args: &RestoreArgs) -> CmdResult {
+    // The device file is read and written under one lock: a second restore waits, then plans
+    // against what this one wrote.
+    let locked = lock_folder_of(&args.device)?;
     let device_bytes = read_limited(&args.device, MAX_CONTAINER_BYTES)?;
     let device = DeviceAccount::list_from_json(&device_bytes)?;
     let backup = read_limited(&args.backup, MAX_CONTAINER_BYTES)?;
@@ -60,7 +63,7 @@ pub fn run(args: &RestoreArgs) -> CmdResult {
     if args.dry_run {
         eprintln!("dry run: {} not changed", args.device.display());
     } else if plan.changes_device() {
-        write_private(
+        locked.write(
             &args.device,
             &DeviceAccount::list_to_json(&after),
             Existing::Replace,

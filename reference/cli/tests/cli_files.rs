@@ -1,0 +1,354 @@
+//! The command's writes under stress (issue #15): concurrent restores lose nothing, failed
+//! commands leave their folder exactly as it was, temporary files do not outlive the next
+//! command, symlinks are written through, and no output replaces one of the command's inputs.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{authbackup, ok, Scratch};
+use serde_json::Value;
+
+/// Every entry of `dir` (hidden files included) with its bytes, to compare before and after.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// An accounts file of up to four code-bearing accounts whose ids and names start with `tag`
+/// (tag `a` or another: their secrets differ, so no account of one matches the other's).
+fn accounts(tag: &str, n: usize) -> String {
+    let accounts: Vec<Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("{tag}-{i}"), "type": "totp", "issuer": format!("{tag} issuer"),
+                "name": format!("{tag}{i}@example.com"), "secret": format!("{}{}", if tag == "a" { "JBSWY3DPEHPK3PX" } else { "MFRGGZDFMZTWQ2L" }, ["A", "B", "C", "D"][i % 4]),
+            })
+        })
+        .collect();
+    serde_json::json!({ "accounts": accounts }).to_string()
+}
+
+/// The ids in a device accounts file.
+fn ids(path: &str) -> BTreeSet<String> {
+    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A key and two backups (`a.abf`, `b.abf`) of different accounts, in `s`.
+fn two_backups(s: &Scratch) {
+    ok(&["keygen", "-o", &s.path("key.jwk")]);
+    for tag in ["a", "b"] {
+        std::fs::write(s.path(&format!("{tag}.json")), accounts(tag, 3)).unwrap();
+        ok(&[
+            "backup",
+            "create",
+            "--accounts",
+            &s.path(&format!("{tag}.json")),
+            "--platform",
+            "ios",
+            "--key",
+            &s.path("key.jwk"),
+            "-o",
+            &s.path(&format!("{tag}.abf")),
+        ]);
+    }
+}
+
+fn restore_cmd(s: &Scratch, backup: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_authbackup"));
+    c.args([
+        "restore",
+        &s.path(backup),
+        "--key",
+        &s.path("key.jwk"),
+        "--device",
+        &s.path("device.json"),
+        "--platform",
+        "ios",
+    ]);
+    c
+}
+
+#[test]
+fn concurrent_restores_lose_no_account() {
+    let s = Scratch::new("concurrent");
+    two_backups(&s);
+    for round in 0..30 {
+        std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
+        let mut a = restore_cmd(&s, "a.abf").output_async();
+        let mut b = restore_cmd(&s, "b.abf").output_async();
+        let (ra, rb) = (a.wait(), b.wait());
+        let now = ids(&s.path("device.json"));
+        for (result, tag) in [(ra, "a"), (rb, "b")] {
+            let theirs: BTreeSet<String> = (0..3).map(|i| format!("{tag}-{i}")).collect();
+            if result {
+                assert!(
+                    theirs.is_subset(&now),
+                    "round {round}: {tag} exited 0 but lost accounts: {now:?}"
+                );
+            } else {
+                assert!(
+                    theirs.is_disjoint(&now),
+                    "round {round}: {tag} failed but applied accounts"
+                );
+            }
+        }
+    }
+    let leftovers: Vec<String> = snapshot(&s.dir)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// A started command, waited for later.
+struct Running(std::process::Child);
+
+trait Spawn {
+    fn output_async(&mut self) -> Running;
+}
+
+impl Spawn for Command {
+    fn output_async(&mut self) -> Running {
+        Running(
+            self.stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
+impl Running {
+    /// True when the command exited 0.
+    fn wait(&mut self) -> bool {
+        self.0.wait().unwrap().success()
+    }
+}
+
+fn fails_and_changes_nothing(s: &Scratch, args: &[&str]) -> Output {
+    let before = snapshot(&s.dir);
+    let out = authbackup(args);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert_eq!(snapshot(&s.dir), before, "{args:?} changed the folder");
+    out
+}
+
+#[test]
+fn failed_writes_leave_the_folder_as_it_was() {
+    let s = Scratch::new("failed-writes");
+    two_backups(&s);
+    std::fs::create_dir(s.dir.join("sub")).unwrap();
+    let sub = s.path("sub");
+    // Two outputs naming one file, or a second output that cannot be written: neither file.
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "keygen",
+            "--ec",
+            "-o",
+            &s.path("same.jwk"),
+            "--public-out",
+            &s.path("same.jwk"),
+        ],
+    );
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "keygen",
+            "--ec",
+            "-o",
+            &s.path("p.jwk"),
+            "--public-out",
+            &s.path("nodir/pub.jwk"),
+        ],
+    );
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "keygen",
+            "--ec",
+            "-o",
+            &s.path("nodir/p.jwk"),
+            "--public-out",
+            &s.path("pub.jwk"),
+        ],
+    );
+    // An output that is a folder: no temporary file left beside it.
+    fails_and_changes_nothing(&s, &["keygen", "-o", &sub]);
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "backup",
+            "create",
+            "--accounts",
+            &s.path("a.json"),
+            "--platform",
+            "ios",
+            "--key",
+            &s.path("key.jwk"),
+            "-o",
+            &sub,
+        ],
+    );
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "backup",
+            "remove-recipient",
+            &s.path("a.abf"),
+            "--kid",
+            "x",
+            "-o",
+            &sub,
+        ],
+    );
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "export",
+            "--format",
+            "otpauth",
+            "--accounts",
+            &s.path("a.json"),
+            "-o",
+            &sub,
+        ],
+    );
+    // An output over one of the command's own inputs.
+    let out = fails_and_changes_nothing(
+        &s,
+        &[
+            "backup",
+            "create",
+            "--accounts",
+            &s.path("a.json"),
+            "--platform",
+            "ios",
+            "--key",
+            &s.path("key.jwk"),
+            "-o",
+            &s.path("key.jwk"),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to replace it"));
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "backup",
+            "create",
+            "--accounts",
+            &s.path("a.json"),
+            "--platform",
+            "ios",
+            "--key",
+            &s.path("key.jwk"),
+            "-o",
+            &s.path("a.json"),
+        ],
+    );
+    fails_and_changes_nothing(
+        &s,
+        &[
+            "export",
+            "--format",
+            "otpauth",
+            "--accounts",
+            &s.path("a.json"),
+            "-o",
+            &s.path("a.json"),
+        ],
+    );
+}
+
+#[test]
+fn the_next_command_removes_stale_temporary_files() {
+    let s = Scratch::new("stale");
+    two_backups(&s);
+    std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
+    // What a killed command leaves: this tool's temporary files for the target, old and new.
+    std::fs::write(
+        s.path(".device.json.Xy12Ab34.abf-tmp"),
+        accounts("secret", 1),
+    )
+    .unwrap();
+    std::fs::write(s.path(".device.json.tmp"), accounts("secret", 1)).unwrap();
+    std::fs::write(s.path(".other.json.Zz99.abf-tmp"), "not ours to remove").unwrap();
+    assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
+    let names: Vec<String> = snapshot(&s.dir).into_iter().map(|(n, _)| n).collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with(".device.json")),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&".other.json.Zz99.abf-tmp".to_string()),
+        "another target's file stays"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_device_file_is_written_through() {
+    let s = Scratch::new("symlink");
+    two_backups(&s);
+    std::fs::write(s.path("real.json"), r#"{"accounts": []}"#).unwrap();
+    std::os::unix::fs::symlink(s.path("real.json"), s.path("device.json")).unwrap();
+    assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
+    let link = std::fs::symlink_metadata(s.path("device.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        ids(&s.path("real.json")).len(),
+        3,
+        "the real file was not updated"
+    );
+    // A dangling link is refused, and stays as it was.
+    std::fs::remove_file(s.path("real.json")).unwrap();
+    let before = snapshot(&s.dir);
+    assert!(!restore_cmd(&s, "a.abf").output().unwrap().status.success());
+    assert_eq!(snapshot(&s.dir), before);
+}
+
+#[test]
+fn killed_restores_leave_nothing_after_the_next_command() {
+    let s = Scratch::new("killed");
+    two_backups(&s);
+    std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
+    // Kill restores at moments spread over their run (a restore takes a few milliseconds).
+    for i in 0..50u64 {
+        let mut child = restore_cmd(&s, if i % 2 == 0 { "a.abf" } else { "b.abf" })
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 20_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever the kill interrupted, the device file is whole: one of its states.
+        serde_json::from_slice::<Value>(&std::fs::read(s.path("device.json")).unwrap())
+            .expect("the device file is always complete JSON");
+    }
+    assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
+    let hidden: Vec<String> = snapshot(&s.dir)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "temporary files left: {hidden:?}");
+}
