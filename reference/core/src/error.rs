@@ -206,6 +206,16 @@ impl Error {
     }
 }
 
+/// How a message shows a value taken from the input: quoted when it is shorter than 8
+/// characters (a type name, a platform, an algorithm), else only its length, so that a secret
+/// given in the wrong place is never printed back.
+pub fn shown(text: &str) -> String {
+    match text.chars().count() {
+        n if n < 8 => format!("{text:?}"),
+        n => format!("of {n} characters"),
+    }
+}
+
 /// Adds [`Error::context`] to results.
 pub trait ResultExt<T> {
     /// On error, puts `place` in front of the message.

@@ -233,7 +233,7 @@ impl UniqueIds {
         if self.0.insert(id.to_string()) {
             Ok(())
         } else {
-            Err(in_account(index, duplicate(id)))
+            Err(in_account(index, duplicate()))
         }
     }
 }
@@ -242,10 +242,10 @@ fn in_account(index: usize, e: Error) -> Error {
     e.context(format_args!("accounts[{index}]"))
 }
 
-fn duplicate(id: &str) -> Error {
+fn duplicate() -> Error {
     Error::new(
         ErrorCode::DuplicateAccount,
-        format!("the account id {id:?} appears twice"),
+        "its id is used by an earlier account",
     )
 }
 

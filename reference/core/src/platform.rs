@@ -33,7 +33,8 @@ impl Platform {
             "ios" => Ok(Platform::Ios),
             "android" => Ok(Platform::Android),
             _ => Err(Error::invalid_parameter(format!(
-                "platform {name:?} is not ios or android"
+                "platform {} is not ios or android",
+                crate::error::shown(name)
             ))),
         }
     }

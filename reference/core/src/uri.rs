@@ -106,7 +106,10 @@ impl KeyUri {
         } else {
             return Err(Error::new(
                 ErrorCode::UnsupportedAccountType,
-                format!("OTP type {kind_text:?} is not totp or hotp"),
+                format!(
+                    "OTP type {} is not totp or hotp",
+                    crate::error::shown(kind_text)
+                ),
             ));
         };
         let (label_text, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -337,7 +340,7 @@ fn decode(text: &str, plus_is_space: bool) -> Result<String> {
 fn parse_decimal(name: &str, text: &str) -> Result<u64> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid_parameter(format!(
-            "{name} must be a decimal number, not {text:?}"
+            "{name} must be a decimal number (ASCII digits only)"
         )));
     }
     text.parse()

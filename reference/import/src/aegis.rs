@@ -139,7 +139,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
                 "steam" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),
                 "motp" => Candidate::unsupported(label, "mOTP is not TOTP"),
                 "yandex" => Candidate::unsupported(label, "Yandex.Key codes are not TOTP codes ABF can hold"),
-                other => Candidate::unsupported(label, format!("entry type {other:?} is not TOTP")),
+                _ => Candidate::unsupported(label, "its type is not TOTP (the only type ABF holds)".to_string()),
             }
         })
         .collect())

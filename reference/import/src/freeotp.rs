@@ -31,7 +31,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
                 }
                 ("TOTP", None) => Candidate::unsupported(label, "its secret is not an array of bytes"),
                 ("HOTP", _) => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
-                (other, _) => Candidate::unsupported(label, format!("type {other:?} is not TOTP")),
+                _ => Candidate::unsupported(label, "its type is not TOTP (the only type ABF holds)".to_string()),
             }
         })
         .collect())

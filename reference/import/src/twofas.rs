@@ -74,7 +74,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
                 }
                 "HOTP" => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
                 "STEAM" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),
-                other => Candidate::unsupported(label, format!("token type {other:?} is not TOTP")),
+                _ => Candidate::unsupported(label, "its type is not TOTP (the only type ABF holds)".to_string()),
             }
         })
         .collect())

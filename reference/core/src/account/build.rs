@@ -61,11 +61,11 @@ pub fn build_backup_accounts(
     let mut ids = HashSet::new();
     let mut accounts = Vec::with_capacity(device.len());
     let mut report = BuildReport::default();
-    for d in device {
+    for (index, d) in device.iter().enumerate() {
         if !ids.insert(d.id.as_str()) {
             return Err(Error::new(
                 ErrorCode::DuplicateAccount,
-                format!("the account id {:?} is used twice", d.id),
+                format!("accounts[{index}]: its id is used by an earlier account"),
             ));
         }
         let display_name = super::display_name(d.issuer.as_deref(), &d.name);
@@ -78,8 +78,8 @@ pub fn build_backup_accounts(
         } else if d.account_type.bears_codes() {
             let secret = d.secret.clone().ok_or_else(|| {
                 Error::invalid_secret(format!(
-                    "account {:?} ({}) has no secret to back up",
-                    d.id, d.account_type
+                    "accounts[{index}] ({}) has no secret to back up",
+                    d.account_type
                 ))
             })?;
             accounts.push(BackupAccount {

@@ -59,7 +59,8 @@ impl AccountState {
             "ready" => Ok(AccountState::Ready),
             "action_required" => Ok(AccountState::ActionRequired),
             _ => Err(Error::invalid_parameter(format!(
-                "state {name:?} is not ready or action_required"
+                "state {} is not ready or action_required",
+                crate::error::shown(name)
             ))),
         }
     }
@@ -134,7 +135,7 @@ impl DeviceAccount {
             if !ids.insert(account.id.clone()) {
                 return Err(context(Error::new(
                     ErrorCode::DuplicateAccount,
-                    format!("the account id {:?} is used twice", account.id),
+                    "its id is used by an earlier account",
                 )));
             }
             out.push(account);

@@ -69,7 +69,8 @@ impl AccountType {
                 Error::new(
                     ErrorCode::UnsupportedAccountType,
                     format!(
-                        "account type {name:?} is not one of totp, msa_totp, msa_passwordless, work_school"
+                        "account type {} is not one of totp, msa_totp, msa_passwordless, work_school",
+                        crate::error::shown(name)
                     ),
                 )
             })
@@ -196,9 +197,7 @@ impl BackupAccount {
         if !account_type.bears_codes() {
             return Err(Error::new(
                 ErrorCode::SecretInPlaceholder,
-                format!(
-                    "account {id:?} is a {account_type} placeholder and must not carry a secret"
-                ),
+                format!("a {account_type} account is a placeholder and must not carry a secret"),
             ));
         }
         if let Some(issuer) = &issuer {
@@ -224,7 +223,7 @@ impl BackupAccount {
         check_id(&id)?;
         if account_type.bears_codes() {
             return Err(Error::invalid_secret(format!(
-                "account {id:?} ({account_type}) has no secret"
+                "a {account_type} account needs its secret"
             )));
         }
         check_name("account name", &name)?;

@@ -48,7 +48,10 @@ impl KeyAlgorithm {
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::AlgorithmNotAllowed,
-                format!("key algorithm {name:?} is not allowed (A256KW, ECDH-ES+A256KW, PBES2-HS512+A256KW)"),
+                format!(
+                    "key algorithm {} is not allowed (A256KW, ECDH-ES+A256KW, PBES2-HS512+A256KW)",
+                    crate::error::shown(name)
+                ),
             )
         })
     }
@@ -115,7 +118,8 @@ impl RecoveryKey {
         if let Some(key_use) = string("use")? {
             if key_use != "enc" {
                 return Err(Error::invalid_parameter(format!(
-                    "the key's \"use\" is {key_use:?}; a recovery key is for \"enc\""
+                    "the key's \"use\" is {}; a recovery key is for \"enc\"",
+                    crate::error::shown(key_use)
                 )));
             }
         }
@@ -167,7 +171,8 @@ impl RecoveryKey {
             }
             Some(other) => {
                 return Err(Error::invalid_parameter(format!(
-                    "key type {other:?} is not a recovery key (oct or EC)"
+                    "key type {} is not a recovery key (oct or EC)",
+                    crate::error::shown(other)
                 )))
             }
             None => return Err(Error::invalid_parameter("the key has no \"kty\"")),
@@ -175,7 +180,8 @@ impl RecoveryKey {
         if let Some(alg) = string("alg")? {
             if alg != algorithm.name() {
                 return Err(Error::invalid_parameter(format!(
-                    "the key says alg {alg:?} but a {} key is used with {}",
+                    "the key says alg {} but a {} key is used with {}",
+                    crate::error::shown(alg),
                     map["kty"],
                     algorithm.name()
                 )));

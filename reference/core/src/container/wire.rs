@@ -154,8 +154,7 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
             parse_recipient(r).map_err(|e| e.context(format_args!("recipients[{index}]")))?;
         if !kids.insert(parsed.kid.clone()) {
             return Err(Error::malformed(format!(
-                "recipients[{index}]: the kid {:?} is used twice",
-                parsed.kid
+                "recipients[{index}]: its kid is used by an earlier recipient"
             )));
         }
         recipients.push(parsed);

@@ -54,7 +54,8 @@ impl FromStr for Algorithm {
             .find(|a| a.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 Error::invalid_parameter(format!(
-                    "algorithm {s:?} is not one of SHA1, SHA256, SHA512"
+                    "algorithm {} is not one of SHA1, SHA256, SHA512",
+                    crate::error::shown(s)
                 ))
             })
     }
