@@ -352,3 +352,53 @@ fn killed_restores_leave_nothing_after_the_next_command() {
         .collect();
     assert!(hidden.is_empty(), "temporary files left: {hidden:?}");
 }
+
+#[test]
+fn restored_placeholders_carry_no_code_parameters_and_export_keeps_policy() {
+    let s = Scratch::new("placeholders");
+    ok(&["keygen", "-o", &s.path("key.jwk")]);
+    std::fs::write(
+        s.path("old.json"),
+        r#"{"accounts": [
+            {"id": "w", "type": "work_school", "name": "alice@contoso.com", "token": "tok"},
+            {"id": "v", "type": "totp", "issuer": "VPN", "name": "alice", "secret": "JBSWY3DPEHPK3PXP", "excluded_by_policy": true}
+        ]}"#,
+    )
+    .unwrap();
+    ok(&[
+        "backup",
+        "create",
+        "--accounts",
+        &s.path("old.json"),
+        "--platform",
+        "ios",
+        "--key",
+        &s.path("key.jwk"),
+        "-o",
+        &s.path("b.abf"),
+    ]);
+    std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
+    assert!(restore_cmd(&s, "b.abf").output().unwrap().status.success());
+    let device: Value =
+        serde_json::from_slice(&std::fs::read(s.path("device.json")).unwrap()).unwrap();
+    let w = &device["accounts"][0];
+    assert_eq!(w["state"], "action_required");
+    for member in ["algorithm", "digits", "period", "secret", "token"] {
+        assert!(
+            w.get(member).is_none(),
+            "a restored placeholder has {member}: {w}"
+        );
+    }
+    // The account policy keeps on the device never leaves it through export either.
+    let out = authbackup(&[
+        "export",
+        "--format",
+        "otpauth",
+        "--accounts",
+        &s.path("old.json"),
+    ]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("JBSWY3DPEHPK3PXP"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("left out 1 account(s) an organisation policy excludes"));
+}

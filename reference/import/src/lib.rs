@@ -309,10 +309,15 @@ fn unique_id(ids: &mut std::collections::HashSet<String>, a: &DeviceAccount) -> 
 }
 
 /// Writes code-bearing accounts as `otpauth://` URIs, one per line (the reverse of
-/// [`Source::Otpauth`]). Placeholders have no secret and are left out. The text holds secrets.
+/// [`Source::Otpauth`]). Placeholders have no secret and are left out; so are accounts an
+/// organisation policy excludes from backup (REQ-RESTORE-002: that credential must not leave
+/// the device), which [`excluded_by_policy`] names. The text holds secrets.
 pub fn export_otpauth(accounts: &[DeviceAccount]) -> Result<Zeroizing<String>> {
     let mut out = Zeroizing::new(String::new());
-    for a in accounts.iter().filter(|a| a.account_type.bears_codes()) {
+    for a in accounts
+        .iter()
+        .filter(|a| a.account_type.bears_codes() && !a.excluded_by_policy)
+    {
         let Some(secret) = &a.secret else { continue };
         let uri = authbackup::uri::KeyUri {
             kind: authbackup::uri::OtpKind::Totp {
@@ -329,6 +334,11 @@ pub fn export_otpauth(accounts: &[DeviceAccount]) -> Result<Zeroizing<String>> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The accounts [`export_otpauth`] leaves out because an organisation policy excludes them.
+pub fn excluded_by_policy(accounts: &[DeviceAccount]) -> impl Iterator<Item = &DeviceAccount> {
+    accounts.iter().filter(|a| a.excluded_by_policy)
 }
 
 #[cfg(test)]

@@ -176,6 +176,23 @@ fn export_then_import_gives_the_same_accounts() {
 }
 
 #[test]
+fn export_leaves_out_what_policy_excludes() {
+    let (mut accounts, _) = run(Source::Aegis, "aegis-plain.json", None);
+    accounts[0].excluded_by_policy = true;
+    let text = export_otpauth(&accounts).unwrap();
+    let secret = accounts[0].secret.as_ref().unwrap().to_base32();
+    assert!(
+        !text.contains(secret.as_str()),
+        "an excluded account's secret was exported"
+    );
+    assert_eq!(text.lines().count(), accounts.len() - 1);
+    let left_out: Vec<&str> = excluded_by_policy(&accounts)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(left_out, [accounts[0].id.as_str()]);
+}
+
+#[test]
 fn ids_are_stable_across_imports() {
     let (a, _) = run(Source::TwoFas, "2fas-plain.2fas", None);
     let (b, _) = run(Source::AndOtp, "andotp-plain.json", None);

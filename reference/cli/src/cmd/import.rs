@@ -104,5 +104,15 @@ pub fn export(args: &ExportArgs) -> CmdResult {
         Some(path) => write_private(path, text.as_bytes(), Existing::Replace)?,
         None => print!("{}", text.as_str()),
     }
+    let left_out: Vec<&str> = import::excluded_by_policy(&accounts)
+        .map(|a| a.id.as_str())
+        .collect();
+    if !left_out.is_empty() {
+        eprintln!(
+            "left out {} account(s) an organisation policy excludes from backup: {}",
+            left_out.len(),
+            super::summarise(&left_out)
+        );
+    }
     Ok(())
 }

@@ -155,9 +155,13 @@ impl DeviceAccount {
                     issuer: a.issuer.clone(),
                     name: a.name.clone(),
                     secret: a.secret.as_ref().map(Secret::to_base32),
-                    algorithm: Some(a.params.algorithm.name().to_string()),
-                    digits: Some(u64::from(a.params.digits.get())),
-                    period: Some(a.params.period.get()),
+                    // Code parameters belong to a secret: a placeholder has none to write.
+                    algorithm: a
+                        .secret
+                        .as_ref()
+                        .map(|_| a.params.algorithm.name().to_string()),
+                    digits: a.secret.as_ref().map(|_| u64::from(a.params.digits.get())),
+                    period: a.secret.as_ref().map(|_| a.params.period.get()),
                     token: a.token.as_ref().map(|t| t.0.clone()),
                     excluded_by_policy: a.excluded_by_policy,
                     state: (a.state != AccountState::Ready).then(|| a.state.as_str().to_string()),
