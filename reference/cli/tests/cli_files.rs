@@ -402,3 +402,22 @@ fn restored_placeholders_carry_no_code_parameters_and_export_keeps_policy() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("left out 1 account(s) an organisation policy excludes"));
 }
+
+#[test]
+fn an_import_that_imports_nothing_fails_and_writes_nothing() {
+    let s = Scratch::new("empty-import");
+    std::fs::write(s.path("empty.txt"), "").unwrap();
+    let out = fails_and_changes_nothing(
+        &s,
+        &[
+            "import",
+            "--from",
+            "otpauth",
+            &s.path("empty.txt"),
+            "-o",
+            &s.path("out.json"),
+            "--allow-partial",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not_imported: "));
+}

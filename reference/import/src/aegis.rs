@@ -129,11 +129,8 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
             match e.kind.as_str() {
                 "totp" => {
                     let secret = e.info["secret"].as_str().unwrap_or_default().to_string();
-                    let mut c = Candidate::totp(label, Some(e.issuer), e.name, SecretForm::Base32(Zeroizing::new(secret)));
-                    c.algorithm = e.info["algo"].as_str().unwrap_or("SHA1").into();
-                    c.digits = e.info["digits"].as_u64().unwrap_or(6);
-                    c.period = e.info["period"].as_u64().unwrap_or(30);
-                    c
+                    Candidate::totp(label, Some(e.issuer), e.name, SecretForm::Base32(Zeroizing::new(secret)))
+                        .with_params(&e.info, ["algo", "digits", "period"])
                 }
                 "hotp" => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
                 "steam" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),

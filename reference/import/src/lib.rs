@@ -112,6 +112,42 @@ impl Candidate {
         }
     }
 
+    /// Reads the code parameters from `entry`'s members `algorithm`, `digits` and `period`
+    /// (the format's names), each optional (SHA1, 6, 30). A member of the wrong JSON type, a
+    /// number that is not a whole non-negative one, or one too large makes the entry "not
+    /// imported" with the reason, never a silent default.
+    pub(crate) fn with_params(
+        mut self,
+        entry: &serde_json::Value,
+        [algorithm, digits, period]: [&str; 3],
+    ) -> Candidate {
+        let read = |member: &str| -> std::result::Result<Option<u64>, String> {
+            match &entry[member] {
+                serde_json::Value::Null => Ok(None),
+                v => v.as_u64().map(Some).ok_or_else(|| {
+                    format!("its {member} is not a whole number (a JSON number without sign or fraction)")
+                }),
+            }
+        };
+        let algorithm = match &entry[algorithm] {
+            serde_json::Value::Null => Ok("SHA1".to_string()),
+            serde_json::Value::String(s) => Ok(s.clone()),
+            _ => Err(format!("its {algorithm} is not a text")),
+        };
+        let params = (algorithm, read(digits), read(period));
+        match params {
+            (Ok(a), Ok(d), Ok(p)) => {
+                self.algorithm = a;
+                self.digits = d.unwrap_or(6);
+                self.period = p.unwrap_or(30);
+            }
+            (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+                self.unsupported.get_or_insert(why);
+            }
+        }
+        self
+    }
+
     /// An entry that cannot be imported, and why.
     pub(crate) fn unsupported(label: String, why: impl Into<String>) -> Candidate {
         Candidate {
@@ -182,6 +218,8 @@ pub fn import(
     bytes: &[u8],
     password: Option<&[u8]>,
 ) -> Result<(Vec<DeviceAccount>, ImportReport)> {
+    // A UTF-8 byte-order mark, as some editors and Windows tools write, is not content.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let candidates = match source {
         Source::Otpauth => otpauth::read(bytes)?,
         Source::Google => google::read(bytes)?,

@@ -176,6 +176,45 @@ fn export_then_import_gives_the_same_accounts() {
 }
 
 #[test]
+fn wrong_types_and_ranges_of_parameters_are_not_imported() {
+    let vault = |info: serde_json::Value| {
+        serde_json::json!({
+            "version": 1, "header": { "slots": null, "params": null },
+            "db": { "version": 2, "entries": [
+                { "type": "totp", "name": "alice", "issuer": "Example", "info": info }
+            ] }
+        })
+        .to_string()
+    };
+    let base = serde_json::json!({ "secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30 });
+    for (member, value) in [
+        ("digits", serde_json::json!("8")),
+        ("digits", serde_json::json!(8.0)),
+        ("digits", serde_json::json!(-6)),
+        ("digits", serde_json::json!(99999999999999999999u128 as f64)),
+        ("digits", serde_json::json!(9)),
+        ("period", serde_json::json!("60")),
+        ("period", serde_json::json!(0)),
+        ("algo", serde_json::json!(1)),
+    ] {
+        let mut info = base.clone();
+        info[member] = value.clone();
+        let (accounts, report) = import(Source::Aegis, vault(info).as_bytes(), None).unwrap();
+        assert!(accounts.is_empty(), "{member} = {value} was imported");
+        assert_eq!(report.not_imported().count(), 1, "{member} = {value}");
+    }
+    let (accounts, _) = import(Source::Aegis, vault(base).as_bytes(), None).unwrap();
+    assert_eq!(accounts.len(), 1, "the valid entry imports");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let text = b"\xEF\xBB\xBFotpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n";
+    let (accounts, report) = import(Source::Otpauth, text, None).unwrap();
+    assert_eq!((accounts.len(), report.not_imported().count()), (1, 0));
+}
+
+#[test]
 fn export_leaves_out_what_policy_excludes() {
     let (mut accounts, _) = run(Source::Aegis, "aegis-plain.json", None);
     accounts[0].excluded_by_policy = true;

@@ -66,11 +66,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
             match otp["tokenType"].as_str().unwrap_or("TOTP") {
                 "TOTP" => {
                     let secret = s["secret"].as_str().unwrap_or_default().to_string();
-                    let mut c = Candidate::totp(label, Some(issuer), name, SecretForm::Base32(Zeroizing::new(secret)));
-                    c.algorithm = otp["algorithm"].as_str().unwrap_or("SHA1").into();
-                    c.digits = otp["digits"].as_u64().unwrap_or(6);
-                    c.period = otp["period"].as_u64().unwrap_or(30);
-                    c
+                    Candidate::totp(label, Some(issuer), name, SecretForm::Base32(Zeroizing::new(secret))).with_params(&otp, ["algorithm", "digits", "period"])
                 }
                 "HOTP" => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
                 "STEAM" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),

@@ -66,6 +66,12 @@ pub fn run(args: &ImportArgs) -> CmdResult {
             ),
         });
     }
+    if accounts.is_empty() {
+        return Err(Failure::Refused {
+            code: "not_imported",
+            why: "the export has no account that could be imported; nothing written".into(),
+        });
+    }
     write_private(
         &args.output,
         &DeviceAccount::list_to_json(&accounts),
