@@ -23,7 +23,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
             let secret: Option<Vec<u8>> = t["secret"].as_array().and_then(|a| a.iter().map(|b| b.as_i64().filter(|b| (-128..=255).contains(b)).map(|b| b as u8)).collect());
             match (t["type"].as_str().unwrap_or("TOTP"), secret) {
                 ("TOTP", Some(secret)) => {
-                    Candidate::totp(label, Some(issuer), name, SecretForm::Bytes(Zeroizing::new(secret))).with_params(&t, ["algo", "digits", "period"])
+                    Candidate::totp(label, Some(issuer), name, SecretForm::Bytes(Zeroizing::new(secret))).with_params(t, ["algo", "digits", "period"])
                 }
                 ("TOTP", None) => Candidate::unsupported(label, "its secret is not an array of bytes"),
                 ("HOTP", _) => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),

@@ -66,7 +66,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
             match otp["tokenType"].as_str().unwrap_or("TOTP") {
                 "TOTP" => {
                     let secret = s["secret"].as_str().unwrap_or_default().to_string();
-                    Candidate::totp(label, Some(issuer), name, SecretForm::Base32(Zeroizing::new(secret))).with_params(&otp, ["algorithm", "digits", "period"])
+                    Candidate::totp(label, Some(issuer), name, SecretForm::Base32(Zeroizing::new(secret))).with_params(otp, ["algorithm", "digits", "period"])
                 }
                 "HOTP" => Candidate::unsupported(label, "HOTP (counter-based) accounts cannot be backed up: ABF holds TOTP accounts only"),
                 "STEAM" => Candidate::unsupported(label, "Steam Guard codes are not TOTP codes ABF can hold"),
