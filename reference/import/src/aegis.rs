@@ -59,6 +59,33 @@ struct Entry {
     info: Value,
 }
 
+/// The most scrypt work one file may ask for, in units of n · r · p: one slot at the largest
+/// parameters [`scrypt`] accepts (n · r at its 256 MiB memory bound, p = 16). A vault with
+/// many password slots would otherwise make the importer run each derivation in turn.
+const MAX_SCRYPT_WORK: u64 = (256 * 1024 * 1024 / 128) * 16;
+
+/// Refuses, before any key derivation, a vault whose password slots together ask for more
+/// than [`MAX_SCRYPT_WORK`] (`kdf_params_out_of_range`).
+fn check_work(slots: &[Slot]) -> Result<()> {
+    let work = slots
+        .iter()
+        .filter(|s| s.kind == 1)
+        .map(|s| {
+            let (n, r, p) = (s.n.unwrap_or(0), s.r.unwrap_or(0), s.p.unwrap_or(0));
+            n.saturating_mul(r).saturating_mul(p)
+        })
+        .fold(0u64, u64::saturating_add);
+    if work > MAX_SCRYPT_WORK {
+        return Err(Error::new(
+            authbackup::error::ErrorCode::KdfParamsOutOfRange,
+            format!(
+                "the vault's password slots ask for {work} units of scrypt work together; at most {MAX_SCRYPT_WORK} (one slot at the largest parameters) are accepted"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn hex(s: &str) -> Result<Vec<u8>> {
     HEXLOWER_PERMISSIVE
         .decode(s.as_bytes())
@@ -79,6 +106,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
             .map_err(|e| Error::json("the vault database", &e))?,
         (Value::String(ciphertext), Some(slots)) => {
             let password = need_password(password)?;
+            check_work(slots)?;
             let master = slots
                 .iter()
                 .filter(|s| s.kind == 1)

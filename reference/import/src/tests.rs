@@ -208,6 +208,23 @@ fn wrong_types_and_ranges_of_parameters_are_not_imported() {
 }
 
 #[test]
+fn many_expensive_password_slots_are_refused_before_any_derivation() {
+    let slot = serde_json::json!({
+        "type": 1, "uuid": "01234567-89ab-4cde-8f01-23456789abcd", "key": "00", "salt": "00",
+        "key_params": { "nonce": "000000000000000000000000", "tag": "00000000000000000000000000000000" },
+        "n": 1 << 20, "r": 2, "p": 16
+    });
+    let vault = serde_json::json!({
+        "version": 1,
+        "header": { "slots": vec![slot; 100], "params": { "nonce": "00", "tag": "00" } },
+        "db": "AAAA"
+    });
+    // Were the slots derived first, this would run for minutes and then say wrong password.
+    let e = import(Source::Aegis, vault.to_string().as_bytes(), Some(b"pw")).unwrap_err();
+    assert_eq!(e.code(), authbackup::ErrorCode::KdfParamsOutOfRange);
+}
+
+#[test]
 fn a_byte_order_mark_is_not_content() {
     let text = b"\xEF\xBB\xBFotpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n";
     let (accounts, report) = import(Source::Otpauth, text, None).unwrap();
