@@ -93,8 +93,7 @@ fn hex(s: &str) -> Result<Vec<u8>> {
 }
 
 pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidate>> {
-    let vault: Vault =
-        serde_json::from_slice(bytes).map_err(|e| Error::json("the Aegis vault", &e))?;
+    let vault: Vault = crate::unique::parse("the Aegis vault", bytes)?;
     if vault.version != 1 {
         return Err(Error::new(
             authbackup::error::ErrorCode::UnsupportedVersion,
@@ -131,7 +130,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
                 .map_err(|_| Error::malformed("db is not base64"))?;
             let plain = open_gcm(&master, &hex(&params.nonce)?, &ct, &hex(&params.tag)?)
                 .ok_or_else(wrong_password)?;
-            serde_json::from_slice(&plain).map_err(|e| Error::json("the decrypted database", &e))?
+            crate::unique::parse("the decrypted database", &plain)?
         }
         _ => {
             return Err(Error::malformed(

@@ -30,8 +30,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
         let key = pbkdf2(password, salt, iterations, false)?;
         open_gcm(&*key, nonce, ct, tag).ok_or_else(wrong_password)?
     };
-    let entries: Vec<Value> =
-        serde_json::from_slice(&plain).map_err(|e| Error::json("the andOTP backup", &e))?;
+    let entries: Vec<Value> = crate::unique::parse("the andOTP backup", &plain)?;
     Ok(entries
         .into_iter()
         .enumerate()

@@ -10,8 +10,7 @@ use authbackup::error::{Error, Result};
 pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
     let t = text(bytes)?;
     let items: Vec<(String, String, String)> = if t.trim_start().starts_with('{') {
-        let doc: serde_json::Value =
-            serde_json::from_str(t).map_err(|e| Error::json("the Bitwarden export", &e))?;
+        let doc: serde_json::Value = crate::unique::parse("the Bitwarden export", t.as_bytes())?;
         if doc["encrypted"].as_bool() == Some(true) {
             return Err(Error::invalid_parameter(
                 "encrypted Bitwarden exports are not supported: export unencrypted JSON or CSV",

@@ -8,8 +8,7 @@ use super::{Candidate, SecretForm};
 use authbackup::error::{Error, Result};
 
 pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
-    let doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| Error::json("the FreeOTP+ backup", &e))?;
+    let doc: Value = crate::unique::parse("the FreeOTP+ backup", bytes)?;
     let tokens = doc["tokens"]
         .as_array()
         .ok_or_else(|| Error::malformed("not a FreeOTP+ backup: no tokens array"))?;

@@ -16,6 +16,7 @@ mod freeotp;
 mod google;
 mod otpauth;
 mod twofas;
+mod unique;
 
 use std::collections::HashMap;
 

@@ -225,6 +225,32 @@ fn many_expensive_password_slots_are_refused_before_any_derivation() {
 }
 
 #[test]
+fn repeated_members_are_refused_not_guessed() {
+    for (source, text) in [
+        (
+            Source::Aegis,
+            r#"{"version": 1, "version": 1, "header": {"slots": null, "params": null}, "db": {"version": 2, "entries": []}}"#,
+        ),
+        (
+            Source::Aegis,
+            r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 2, "entries": [{"type": "totp", "name": "a", "info": {"secret": "JBSWY3DPEHPK3PXP", "digits": 6, "digits": 8}}]}}"#,
+        ),
+        (
+            Source::TwoFas,
+            r#"{"schemaVersion": 4, "services": [{"name": "a", "secret": "JBSWY3DPEHPK3PXP", "secret": "MFRGGZDFMZTWQ2LK"}]}"#,
+        ),
+        (
+            Source::FreeOtpPlus,
+            r#"{"tokens": [{"label": "a", "label": "b"}]}"#,
+        ),
+    ] {
+        let e = import(source, text.as_bytes(), None).unwrap_err();
+        assert_eq!(e.code(), authbackup::ErrorCode::Malformed, "{text}");
+        assert!(e.message().contains("a member twice"), "{e}");
+    }
+}
+
+#[test]
 fn a_byte_order_mark_is_not_content() {
     let text = b"\xEF\xBB\xBFotpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n";
     let (accounts, report) = import(Source::Otpauth, text, None).unwrap();

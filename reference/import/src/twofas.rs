@@ -25,8 +25,7 @@ struct Backup {
 }
 
 pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidate>> {
-    let backup: Backup =
-        serde_json::from_slice(bytes).map_err(|e| Error::json("the 2FAS backup", &e))?;
+    let backup: Backup = crate::unique::parse("the 2FAS backup", bytes)?;
     if backup.schema_version.is_none() {
         return Err(Error::malformed("not a 2FAS backup: no schemaVersion"));
     }
@@ -51,7 +50,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Vec<Candidat
             let key = pbkdf2(password, &salt, ITERATIONS, true)?;
             let (body, tag) = ct.split_at(ct.len() - 16);
             let plain = open_gcm(&*key, &iv, body, tag).ok_or_else(wrong_password)?;
-            serde_json::from_slice(&plain).map_err(|e| Error::json("the decrypted services", &e))?
+            crate::unique::parse("the decrypted services", &plain)?
         }
         _ => backup.services,
     };
