@@ -31,7 +31,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Candidate>> {
             })
             .collect()
     } else {
-        let rows = csv::rows(t);
+        let rows = csv::rows(t).map_err(|line| {
+            Error::malformed(format!(
+                "the CSV record that begins on line {line} opens a quote it never closes; nothing was imported"
+            ))
+        })?;
         let header = rows
             .first()
             .ok_or_else(|| Error::malformed("an empty CSV file"))?;
