@@ -421,3 +421,54 @@ fn an_import_that_imports_nothing_fails_and_writes_nothing() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not_imported: "));
 }
+
+#[test]
+fn import_never_replaces_a_device_file_unless_asked_to_merge() {
+    let s = Scratch::new("merge");
+    std::fs::write(
+        s.path("one.txt"),
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("two.txt"),
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\notpauth://totp/Other:bob?secret=MFRGGZDFMZTWQ2LK\n",
+    )
+    .unwrap();
+    ok(&[
+        "import",
+        "--from",
+        "otpauth",
+        &s.path("one.txt"),
+        "-o",
+        &s.path("device.json"),
+    ]);
+    let out = fails_and_changes_nothing(
+        &s,
+        &[
+            "import",
+            "--from",
+            "otpauth",
+            &s.path("two.txt"),
+            "-o",
+            &s.path("device.json"),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: io_error: "));
+    let merged = authbackup(&[
+        "import",
+        "--from",
+        "otpauth",
+        &s.path("two.txt"),
+        "-o",
+        &s.path("device.json"),
+        "--merge",
+    ]);
+    assert!(merged.status.success());
+    assert!(String::from_utf8_lossy(&merged.stderr).contains("1 added, 1 already there"));
+    assert_eq!(
+        ids(&s.path("device.json")).len(),
+        2,
+        "the account already there is not added twice"
+    );
+}

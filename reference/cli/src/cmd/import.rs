@@ -7,10 +7,33 @@ use authbackup::account::DeviceAccount;
 use authbackup_import::{self as import, Source};
 use clap::Args;
 
-use super::files::{read_limited, refuse_overwriting_inputs, write_private, Existing};
+use super::files::{
+    lock_folder_of, read_limited, refuse_overwriting_inputs, write_private, Existing,
+};
 use super::{CmdResult, Failure};
 
 const MAX_EXPORT: usize = 16 * 1024 * 1024;
+
+/// `device` with `imported` added under restore's keep-both rules (an account the device
+/// already has, by identical secret or by name, is not added again), and how many were added.
+fn merge(
+    device: &[DeviceAccount],
+    imported: &[DeviceAccount],
+) -> Result<(Vec<DeviceAccount>, usize), authbackup::Error> {
+    use authbackup::payload::{BackupMeta, Payload};
+    use authbackup::restore::{self, Outcome, Policy};
+    use authbackup::Platform;
+    // The import is planned as a restore of a backup made of its accounts, on this device.
+    let meta = BackupMeta::new(Platform::Ios, "import", 1, 0)?;
+    let (incoming, _) = Payload::from_device(meta, imported)?;
+    let plan = restore::plan(device, &incoming, Platform::Ios, Policy::KeepBoth)?;
+    let added = plan
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.outcome, Outcome::Added | Outcome::KeptBoth { .. }))
+        .count();
+    Ok((restore::apply(device, &plan)?, added))
+}
 
 /// Arguments of `authbackup import`.
 #[derive(Args)]
@@ -29,6 +52,11 @@ pub struct ImportArgs {
     /// Write the importable accounts even when some entries cannot be imported.
     #[arg(long)]
     allow_partial: bool,
+    /// Add the accounts to an existing device accounts file (an account it already has, by
+    /// secret or by name, is not added twice: restore's keep-both rules). Without it, an
+    /// existing file is never replaced.
+    #[arg(long)]
+    merge: bool,
 }
 
 /// Imports, prints the report, writes the accounts unless an entry failed (and
@@ -72,15 +100,37 @@ pub fn run(args: &ImportArgs) -> CmdResult {
             why: "the export has no account that could be imported; nothing written".into(),
         });
     }
-    write_private(
+    let locked = lock_folder_of(&args.output)?;
+    if !args.merge {
+        locked.write(
+            &args.output,
+            &DeviceAccount::list_to_json(&accounts),
+            Existing::Refuse,
+        )?;
+        eprintln!(
+            "wrote {} account(s) to {}",
+            accounts.len(),
+            args.output.display()
+        );
+        return Ok(());
+    }
+    // Merging reads the device file under the lock it is written under.
+    let device = match read_limited(&args.output, MAX_EXPORT) {
+        Ok(bytes) => DeviceAccount::list_from_json(&bytes)?,
+        Err(_) if !args.output.exists() => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let merged = merge(&device, &accounts)?;
+    locked.write(
         &args.output,
-        &DeviceAccount::list_to_json(&accounts),
+        &DeviceAccount::list_to_json(&merged.0),
         Existing::Replace,
     )?;
     eprintln!(
-        "wrote {} account(s) to {}",
-        accounts.len(),
-        args.output.display()
+        "merged into {}: {} added, {} already there",
+        args.output.display(),
+        merged.1,
+        accounts.len() - merged.1
     );
     Ok(())
 }
