@@ -13,7 +13,9 @@ use authbackup::store::unix_time;
 use authbackup::Error;
 use clap::{ArgGroup, Args, Subcommand};
 
-use super::files::{read_limited, refuse_overwriting_inputs, write_private, Existing};
+use super::files::{
+    read_limited, refuse_overwriting_inputs, refuse_write, write_private, Existing,
+};
 use super::CmdResult;
 
 /// The largest key, passphrase or accounts file read, in bytes.
@@ -185,7 +187,7 @@ pub fn run(command: &BackupCommand) -> CmdResult {
                 (None, None) => return Err(Error::invalid_parameter("no recipient to add").into()),
             };
             let out = container::add_recipient(&bytes, &unlock(&a.unlock)?, &new)?;
-            write_private(&a.output, &out, Existing::Replace)?;
+            write_backup(&a.output, &out)?;
             eprintln!("added recipient {} to {}", new.kid(), a.output.display());
             Ok(())
         }
@@ -193,7 +195,7 @@ pub fn run(command: &BackupCommand) -> CmdResult {
         BackupCommand::RemoveRecipient(a) => {
             let bytes = read_limited(&a.file, MAX_CONTAINER_BYTES)?;
             let out = container::remove_recipient(&bytes, &a.kid)?;
-            write_private(&a.output, &out, Existing::Replace)?;
+            write_backup(&a.output, &out)?;
             eprintln!("removed recipient {} from {}", a.kid, a.output.display());
             Ok(())
         }
@@ -226,7 +228,7 @@ fn create(args: &CreateArgs) -> CmdResult {
     )?;
     let (payload, report) = Payload::from_device(meta, &device)?;
     let sealed = container::seal(&payload, &recipients)?;
-    write_private(&args.output, &sealed, Existing::Replace)?;
+    write_backup(&args.output, &sealed)?;
     println!("{}", crate::report::BuildText(&report));
     println!(
         "wrote {} ({} bytes): {} backup {}, generation 1, {} recipient(s)",
@@ -271,6 +273,20 @@ fn verify(args: &VerifyArgs) -> CmdResult {
             ),
         })
     }
+}
+
+/// Writes a backup to `path`, replacing only a backup: an existing file that is not an ABF
+/// container (a key, an accounts file) is refused, never overwritten.
+fn write_backup(path: &Path, bytes: &[u8]) -> Result<(), super::Failure> {
+    if path.is_file() {
+        let existing = read_limited(path, MAX_CONTAINER_BYTES)?;
+        if container::inspect(&existing).is_err() {
+            return Err(
+                refuse_write(path, "it is not a backup; refusing to replace it with one").into(),
+            );
+        }
+    }
+    Ok(write_private(path, bytes, Existing::Replace)?)
 }
 
 /// The credential a user unlocks a backup with.

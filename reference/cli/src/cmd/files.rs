@@ -177,6 +177,11 @@ pub fn refuse_overwriting_inputs(output: &Path, inputs: &[&Path]) -> Result<(), 
     Ok(())
 }
 
+/// An `io_error` refusing to write `path`, and why.
+pub fn refuse_write(path: &Path, why: impl fmt::Display) -> FileError {
+    fail(path, "write", why)
+}
+
 /// True when `a` and `b` name the same file, whether or not it exists yet.
 pub fn same_name(a: &Path, b: &Path) -> bool {
     let full = |p: &Path| {
