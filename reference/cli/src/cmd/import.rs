@@ -14,6 +14,25 @@ use super::{CmdResult, Failure};
 
 const MAX_EXPORT: usize = 16 * 1024 * 1024;
 
+/// A spinner on standard error while slow work runs, drawn only on a terminal (after a
+/// second: shorter work finishes before it is seen).
+fn working(what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let bar = indicatif::ProgressBar::new_spinner().with_message(what.to_string());
+    if std::io::stderr().is_terminal() {
+        let ticker = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !ticker.is_finished() {
+                ticker.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
 /// `device` with `imported` added under restore's keep-both rules (an account the device
 /// already has, by identical secret or by name, is not added again), and how many were added.
 fn merge(
@@ -76,11 +95,19 @@ pub fn run(args: &ImportArgs) -> CmdResult {
         }
         None => None,
     };
-    let (accounts, report) = import::import(
+    // Key derivation for an encrypted export can take seconds: say so on a terminal.
+    let spinner = password
+        .is_some()
+        .then(|| working("deriving the key from the password"));
+    let imported = import::import(
         Source::from_name(&args.from)?,
         &bytes,
         password.as_deref().map(|p| &p[..]),
-    )?;
+    );
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let (accounts, report) = imported?;
     println!("{}", crate::report::ImportText(&report));
     let refused: Vec<&str> = report.not_imported().map(|e| e.label.as_str()).collect();
     if !refused.is_empty() && !args.allow_partial {
