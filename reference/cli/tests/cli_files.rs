@@ -472,3 +472,147 @@ fn import_never_replaces_a_device_file_unless_asked_to_merge() {
         "the account already there is not added twice"
     );
 }
+
+#[test]
+fn file_error_lines() {
+    let s = Scratch::new("file-errors");
+    two_backups(&s);
+    std::fs::create_dir(s.dir.join("sub")).unwrap();
+    std::fs::write(s.path("empty.txt"), "").unwrap();
+    std::fs::write(
+        s.path("one.txt"),
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("bad.csv"),
+        "name,login_username,login_totp\n\"open,alice,JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("dup.json"),
+        r#"{"tokens": [{"label": "a", "label": "b"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
+    let key = s.path("key.jwk");
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "keygen over a folder",
+            vec!["keygen".into(), "-o".into(), s.path("sub")],
+        ),
+        (
+            "keygen twice to one file",
+            vec![
+                "keygen".into(),
+                "--ec".into(),
+                "-o".into(),
+                s.path("k2.jwk"),
+                "--public-out".into(),
+                s.path("k2.jwk"),
+            ],
+        ),
+        (
+            "backup over its key",
+            vec![
+                "backup".into(),
+                "create".into(),
+                "--accounts".into(),
+                s.path("a.json"),
+                "--platform".into(),
+                "ios".into(),
+                "--key".into(),
+                key.clone(),
+                "-o".into(),
+                key.clone(),
+            ],
+        ),
+        (
+            "backup over an accounts file",
+            vec![
+                "backup".into(),
+                "create".into(),
+                "--accounts".into(),
+                s.path("a.json"),
+                "--platform".into(),
+                "ios".into(),
+                "--key".into(),
+                key.clone(),
+                "-o".into(),
+                s.path("b.json"),
+            ],
+        ),
+        (
+            "import over a device file",
+            vec![
+                "import".into(),
+                "--from".into(),
+                "otpauth".into(),
+                s.path("one.txt"),
+                "-o".into(),
+                s.path("device.json"),
+            ],
+        ),
+        (
+            "import of nothing",
+            vec![
+                "import".into(),
+                "--from".into(),
+                "otpauth".into(),
+                s.path("empty.txt"),
+                "-o".into(),
+                s.path("new.json"),
+                "--allow-partial".into(),
+            ],
+        ),
+        (
+            "unterminated CSV quote",
+            vec![
+                "import".into(),
+                "--from".into(),
+                "bitwarden".into(),
+                s.path("bad.csv"),
+                "-o".into(),
+                s.path("new.json"),
+            ],
+        ),
+        (
+            "repeated member",
+            vec![
+                "import".into(),
+                "--from".into(),
+                "freeotp-plus".into(),
+                s.path("dup.json"),
+                "-o".into(),
+                s.path("new.json"),
+            ],
+        ),
+        (
+            "missing device",
+            vec![
+                "restore".into(),
+                s.path("a.abf"),
+                "--key".into(),
+                key.clone(),
+                "--device".into(),
+                s.path("nope/device.json"),
+                "--platform".into(),
+                "ios".into(),
+            ],
+        ),
+    ];
+    let mut report = String::new();
+    for (what, args) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = authbackup(&args);
+        assert!(!out.status.success(), "{what}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr.lines().last().unwrap_or_default();
+        report.push_str(&format!(
+            "{what}: [exit {}] {}\n",
+            out.status.code().unwrap_or(-1),
+            line.replace(&s.dir.to_string_lossy().to_string(), "<tmp>")
+        ));
+    }
+    insta::assert_snapshot!(report);
+}

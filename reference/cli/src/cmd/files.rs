@@ -89,8 +89,9 @@ pub struct Locked {
 pub fn lock_folder_of(path: &Path) -> Result<Locked, FileError> {
     let target = resolve(path)?;
     let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let lock = File::open(&dir).map_err(|e| fail(&dir, "open the folder of", e))?;
-    lock.lock().map_err(|e| fail(&dir, "lock the folder", e))?;
+    let lock = File::open(&dir).map_err(|e| fail(path, "open the folder of", e))?;
+    lock.lock()
+        .map_err(|e| fail(path, "lock the folder of", e))?;
     Ok(Locked { dir, _lock: lock })
 }
 

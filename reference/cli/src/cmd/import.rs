@@ -8,7 +8,7 @@ use authbackup_import::{self as import, Source};
 use clap::Args;
 
 use super::files::{
-    lock_folder_of, read_limited, refuse_overwriting_inputs, write_private, Existing,
+    lock_folder_of, read_limited, refuse_overwriting_inputs, refuse_write, write_private, Existing,
 };
 use super::{CmdResult, Failure};
 
@@ -129,6 +129,13 @@ pub fn run(args: &ImportArgs) -> CmdResult {
     }
     let locked = lock_folder_of(&args.output)?;
     if !args.merge {
+        if args.output.exists() {
+            return Err(refuse_write(
+                &args.output,
+                "the accounts file exists; pass --merge to add to it",
+            )
+            .into());
+        }
         locked.write(
             &args.output,
             &DeviceAccount::list_to_json(&accounts),
