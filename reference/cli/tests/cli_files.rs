@@ -55,19 +55,35 @@ fn two_backups(s: &Scratch) {
     ok(&["keygen", "-o", &s.path("key.jwk")]);
     for tag in ["a", "b"] {
         std::fs::write(s.path(&format!("{tag}.json")), accounts(tag, 3)).unwrap();
-        ok(&[
-            "backup",
-            "create",
-            "--accounts",
-            &s.path(&format!("{tag}.json")),
-            "--platform",
-            "ios",
-            "--key",
-            &s.path("key.jwk"),
-            "-o",
+        ok(&strs(&create_args(
+            s,
+            &format!("{tag}.json"),
             &s.path(&format!("{tag}.abf")),
-        ]);
+        )));
     }
+}
+
+/// `backup create` of the accounts file `accounts` with the key of `s`, written to `output`.
+fn create_args(s: &Scratch, accounts: &str, output: &str) -> Vec<String> {
+    [
+        "backup",
+        "create",
+        "--accounts",
+        &s.path(accounts),
+        "--platform",
+        "ios",
+        "--key",
+        &s.path("key.jwk"),
+        "-o",
+        output,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// `args` as the `&str`s `authbackup` takes.
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 fn restore_cmd(s: &Scratch, backup: &str) -> Command {
@@ -193,21 +209,7 @@ fn failed_writes_leave_the_folder_as_it_was() {
     );
     // An output that is a folder: no temporary file left beside it.
     fails_and_changes_nothing(&s, &["keygen", "-o", &sub]);
-    fails_and_changes_nothing(
-        &s,
-        &[
-            "backup",
-            "create",
-            "--accounts",
-            &s.path("a.json"),
-            "--platform",
-            "ios",
-            "--key",
-            &s.path("key.jwk"),
-            "-o",
-            &sub,
-        ],
-    );
+    fails_and_changes_nothing(&s, &strs(&create_args(&s, "a.json", &sub)));
     fails_and_changes_nothing(
         &s,
         &[
@@ -233,37 +235,13 @@ fn failed_writes_leave_the_folder_as_it_was() {
         ],
     );
     // An output over one of the command's own inputs.
-    let out = fails_and_changes_nothing(
-        &s,
-        &[
-            "backup",
-            "create",
-            "--accounts",
-            &s.path("a.json"),
-            "--platform",
-            "ios",
-            "--key",
-            &s.path("key.jwk"),
-            "-o",
-            &s.path("key.jwk"),
-        ],
-    );
+    let out = fails_and_changes_nothing(&s, &strs(&create_args(&s, "a.json", &s.path("key.jwk"))));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to replace it"));
-    fails_and_changes_nothing(
-        &s,
-        &[
-            "backup",
-            "create",
-            "--accounts",
-            &s.path("a.json"),
-            "--platform",
-            "ios",
-            "--key",
-            &s.path("key.jwk"),
-            "-o",
-            &s.path("a.json"),
-        ],
-    );
+    fails_and_changes_nothing(&s, &strs(&create_args(&s, "a.json", &s.path("a.json"))));
+    // A backup never replaces a file of another kind, input or not (the other backup's
+    // accounts file here), but may replace a backup.
+    fails_and_changes_nothing(&s, &strs(&create_args(&s, "a.json", &s.path("b.json"))));
+    ok(&strs(&create_args(&s, "a.json", &s.path("b.abf"))));
     fails_and_changes_nothing(
         &s,
         &[
@@ -365,18 +343,7 @@ fn restored_placeholders_carry_no_code_parameters_and_export_keeps_policy() {
         ]}"#,
     )
     .unwrap();
-    ok(&[
-        "backup",
-        "create",
-        "--accounts",
-        &s.path("old.json"),
-        "--platform",
-        "ios",
-        "--key",
-        &s.path("key.jwk"),
-        "-o",
-        &s.path("b.abf"),
-    ]);
+    ok(&strs(&create_args(&s, "old.json", &s.path("b.abf"))));
     std::fs::write(s.path("device.json"), r#"{"accounts": []}"#).unwrap();
     assert!(restore_cmd(&s, "b.abf").output().unwrap().status.success());
     let device: Value =
@@ -512,35 +479,10 @@ fn file_error_lines() {
                 s.path("k2.jwk"),
             ],
         ),
-        (
-            "backup over its key",
-            vec![
-                "backup".into(),
-                "create".into(),
-                "--accounts".into(),
-                s.path("a.json"),
-                "--platform".into(),
-                "ios".into(),
-                "--key".into(),
-                key.clone(),
-                "-o".into(),
-                key.clone(),
-            ],
-        ),
+        ("backup over its key", create_args(&s, "a.json", &key)),
         (
             "backup over an accounts file",
-            vec![
-                "backup".into(),
-                "create".into(),
-                "--accounts".into(),
-                s.path("a.json"),
-                "--platform".into(),
-                "ios".into(),
-                "--key".into(),
-                key.clone(),
-                "-o".into(),
-                s.path("b.json"),
-            ],
+            create_args(&s, "a.json", &s.path("b.json")),
         ),
         (
             "import over a device file",

@@ -9,24 +9,17 @@ pub(crate) fn payload(n: usize, platform: Platform) -> Payload {
     let accounts = (0..n)
         .map(|i| {
             let account_type = AccountType::ALL[i % 4];
-            match account_type.bears_codes().then(|| OtpKey {
-                secret: Secret::from_bytes(vec![i as u8; 20]).unwrap(),
-                params: CodeParams::default(),
-            }) {
-                Some(key) => BackupAccount::with_codes(
-                    format!("acct-{i}"),
-                    account_type,
-                    account_type.bears_codes().then(|| format!("Issuer {i}")),
-                    format!("user{i}@example.com"),
-                    key,
-                ),
-                None => BackupAccount::placeholder(
-                    format!("acct-{i}"),
-                    account_type,
-                    format!("user{i}@example.com"),
-                ),
-            }
-            .unwrap()
+            let (id, name) = (format!("acct-{i}"), format!("user{i}@example.com"));
+            let account = if account_type.bears_codes() {
+                let key = OtpKey {
+                    secret: Secret::from_bytes(vec![i as u8; 20]).unwrap(),
+                    params: CodeParams::default(),
+                };
+                BackupAccount::with_codes(id, account_type, Some(format!("Issuer {i}")), name, key)
+            } else {
+                BackupAccount::placeholder(id, account_type, name)
+            };
+            account.unwrap()
         })
         .collect();
     Payload::new(
@@ -516,28 +509,20 @@ fn arb_payload() -> impl Strategy<Value = Payload> {
                     .enumerate()
                     .map(|(i, (t, name, issuer, secret, period))| {
                         let account_type = AccountType::ALL[t];
-                        let bears = account_type.bears_codes();
-                        match bears.then(|| OtpKey {
-                            secret: Secret::from_bytes(secret).unwrap(),
-                            params: CodeParams {
-                                period: std::num::NonZeroU64::new(period).unwrap(),
-                                ..CodeParams::default()
-                            },
-                        }) {
-                            Some(key) => BackupAccount::with_codes(
-                                format!("id-{i}"),
-                                account_type,
-                                issuer.filter(|_| bears),
-                                name.trim_matches(' ').to_string(),
-                                key,
-                            ),
-                            None => BackupAccount::placeholder(
-                                format!("id-{i}"),
-                                account_type,
-                                name.trim_matches(' ').to_string(),
-                            ),
-                        }
-                        .unwrap()
+                        let (id, name) = (format!("id-{i}"), name.trim_matches(' ').to_string());
+                        let account = if account_type.bears_codes() {
+                            let key = OtpKey {
+                                secret: Secret::from_bytes(secret).unwrap(),
+                                params: CodeParams {
+                                    period: std::num::NonZeroU64::new(period).unwrap(),
+                                    ..CodeParams::default()
+                                },
+                            };
+                            BackupAccount::with_codes(id, account_type, issuer, name, key)
+                        } else {
+                            BackupAccount::placeholder(id, account_type, name)
+                        };
+                        account.unwrap()
                     })
                     .collect(),
             )
