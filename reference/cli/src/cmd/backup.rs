@@ -14,7 +14,7 @@ use authbackup::Error;
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::files::{
-    read_limited, refuse_overwriting_inputs, refuse_write, write_private, Existing,
+    lock_folder_of, read_limited, refuse_overwriting_inputs, refuse_write, Existing,
 };
 use super::CmdResult;
 
@@ -278,6 +278,7 @@ fn verify(args: &VerifyArgs) -> CmdResult {
 /// Writes a backup to `path`, replacing only a backup: an existing file that is not an ABF
 /// container (a key, an accounts file) is refused, never overwritten.
 fn write_backup(path: &Path, bytes: &[u8]) -> Result<(), super::Failure> {
+    let locked = lock_folder_of(path)?;
     if path.is_file() {
         let existing = read_limited(path, MAX_CONTAINER_BYTES)?;
         if container::inspect(&existing).is_err() {
@@ -286,7 +287,7 @@ fn write_backup(path: &Path, bytes: &[u8]) -> Result<(), super::Failure> {
             );
         }
     }
-    Ok(write_private(path, bytes, Existing::Replace)?)
+    Ok(locked.write(path, bytes, Existing::Replace)?)
 }
 
 /// The credential a user unlocks a backup with.

@@ -129,7 +129,7 @@ pub fn run(args: &ImportArgs) -> CmdResult {
     }
     let locked = lock_folder_of(&args.output)?;
     if !args.merge {
-        if args.output.exists() {
+        if args.output.is_file() {
             return Err(refuse_write(
                 &args.output,
                 "the accounts file exists; pass --merge to add to it",

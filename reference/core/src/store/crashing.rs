@@ -11,11 +11,16 @@ use super::fs::{FileSystem, OsFs};
 /// operation does only part of its work (a write stops halfway; a rename, sync or removal
 /// does not happen) and it and every later operation fail, as if the process had died. For
 /// tests, including implementers' own: a test hook behind the feature `test-util`.
+///
+/// [`CrashingFs::failing_once`] injects a fault instead of a crash: the operation fails the
+/// same way, but the process lives on and later operations succeed, so the caller's error
+/// path (its clean-up) runs as it would on a full disk or an I/O error.
 #[derive(Debug)]
 pub struct CrashingFs {
     crash_at: usize,
     ops: Cell<usize>,
     crashed: Cell<bool>,
+    recovers: bool,
 }
 
 impl CrashingFs {
@@ -25,10 +30,20 @@ impl CrashingFs {
             crash_at,
             ops: Cell::new(0),
             crashed: Cell::new(false),
+            recovers: false,
         }
     }
 
-    /// True once the crash has happened.
+    /// Fails mutating operation number `fail_at` (which does part of its work, as in a
+    /// crash); every other operation succeeds.
+    pub fn failing_once(fail_at: usize) -> CrashingFs {
+        CrashingFs {
+            recovers: true,
+            ..CrashingFs::new(fail_at)
+        }
+    }
+
+    /// True once the crash (or the fault) has happened.
     pub fn crashed(&self) -> bool {
         self.crashed.get()
     }
@@ -40,7 +55,7 @@ impl CrashingFs {
 
     /// Counts one mutating operation; true if it is the one that crashes.
     fn crash_now(&self) -> io::Result<bool> {
-        if self.crashed.get() {
+        if self.is_dead() {
             return Err(dead());
         }
         let n = self.ops.get();
@@ -52,8 +67,13 @@ impl CrashingFs {
         Ok(false)
     }
 
+    /// True after a crash the process did not survive.
+    fn is_dead(&self) -> bool {
+        self.crashed.get() && !self.recovers
+    }
+
     fn alive(&self) -> io::Result<()> {
-        if self.crashed.get() {
+        if self.is_dead() {
             Err(dead())
         } else {
             Ok(())

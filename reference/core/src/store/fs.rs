@@ -20,6 +20,12 @@ pub trait FileSystem {
     fn sync_file(&self, path: &Path) -> io::Result<()>;
     /// Renames `from` to `to`, replacing `to` (atomic on POSIX file systems).
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Renames `from` to `to` only if `to` does not exist (`AlreadyExists` otherwise). This
+    /// default looks first, then renames: safe against writers that hold the same lock;
+    /// [`OsFs`] is atomic against every writer where the file system has hard links.
+    fn rename_new(&self, from: &Path, to: &Path) -> io::Result<()> {
+        rename_if_absent(self, from, to)
+    }
     /// Flushes a directory, so that renames and removals in it are durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
     /// Removes a file.
@@ -70,6 +76,14 @@ impl FileSystem for OsFs {
         fs::rename(from, to)
     }
 
+    fn rename_new(&self, from: &Path, to: &Path) -> io::Result<()> {
+        match fs::hard_link(from, to) {
+            Ok(()) => fs::remove_file(from),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => rename_if_absent(self, from, to), // no hard links here (FAT, some FUSE)
+        }
+    }
+
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
         File::open(dir)?.sync_all()
     }
@@ -81,6 +95,23 @@ impl FileSystem for OsFs {
     fn remove_dir(&self, dir: &Path) -> io::Result<()> {
         fs::remove_dir(dir)
     }
+}
+
+/// Renames `from` to `to` after checking, through `fs`, that `to` does not exist.
+fn rename_if_absent<F: FileSystem + ?Sized>(fs: &F, from: &Path, to: &Path) -> io::Result<()> {
+    let dir = to.parent().unwrap_or(Path::new("."));
+    let name = to.file_name().map(|n| n.to_string_lossy());
+    if fs
+        .list(dir)?
+        .iter()
+        .any(|n| Some(n.as_str()) == name.as_deref())
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "the file exists",
+        ));
+    }
+    fs.rename(from, to)
 }
 
 /// The suffix of temporary files; a reader ignores them and [`crate::store::Store::open`]

@@ -504,3 +504,25 @@ fn a_crash_while_writing_or_pruning_or_deleting_generations_leaves_whole_files()
     );
     let _ = std::fs::remove_dir_all(&setup);
 }
+
+/// `rename_new` never replaces an existing file, on the real file system (hard links) and in
+/// the default every other file system gets (look, then rename); a missing target is created.
+#[test]
+fn rename_new_refuses_an_existing_target_and_changes_nothing() {
+    let dir = scratch("rename-new");
+    let (from, to) = (dir.join("from"), dir.join("to"));
+    let crashing = CrashingFs::new(usize::MAX);
+    for fs in [&OsFs as &dyn FileSystem, &crashing] {
+        std::fs::write(&from, b"new").unwrap();
+        std::fs::write(&to, b"old").unwrap();
+        let error = fs.rename_new(&from, &to).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&from).unwrap(), b"new");
+        assert_eq!(std::fs::read(&to).unwrap(), b"old");
+        std::fs::remove_file(&to).unwrap();
+        fs.rename_new(&from, &to).unwrap();
+        assert!(!from.exists());
+        assert_eq!(std::fs::read(&to).unwrap(), b"new");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
