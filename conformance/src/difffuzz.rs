@@ -221,7 +221,7 @@ fn listed_reason(config: &FuzzConfig, f: &Finding) -> Option<String> {
         .expected
         .iter()
         .find(|(g, _)| glob::matches(g, &kind) || f.tags.iter().any(|t| glob::matches(g, t)))
-        .map(|(_, reason)| reason.clone())
+        .map(|(_, known)| known.reason.clone())
 }
 
 /// Records a disagreement: once per kind and tags, counted when it repeats.

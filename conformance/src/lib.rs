@@ -47,6 +47,7 @@ pub mod spec;
 mod checks;
 mod crash;
 mod glob;
+mod known;
 mod rfc3986;
 mod timing;
 

@@ -192,7 +192,7 @@ fn print_now(text: &str) {
     let _ = out.flush();
 }
 
-/// Reads an expected-failures file: a JSON object of case-id glob to reason.
+/// Reads an expected-failures file (`known.rs` has its format).
 fn read_expected_failures(
     path: Option<&std::path::Path>,
 ) -> Result<runner::ExpectedFailures, String> {
@@ -200,12 +200,7 @@ fn read_expected_failures(
         return Ok(Default::default());
     };
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        format!(
-            "{}: not a JSON object of glob to reason: {e}",
-            path.display()
-        )
-    })
+    runner::parse_expected_failures(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {

@@ -42,7 +42,7 @@ pub fn case_text(c: &CaseResult) -> Option<String> {
                 }
             }
         }
-        Status::UnexpectedPass { reason } => {
+        Status::UnexpectedPass { reason, .. } => {
             let _ = writeln!(
                 out,
                 "UNEXPECTED PASS {} — listed as failing ({reason}); remove it from the list",
@@ -263,7 +263,7 @@ pub fn junit(report: &RunReport) -> String {
                         escape(&got.to_string())
                     );
                 }
-                Status::UnexpectedPass { reason } => {
+                Status::UnexpectedPass { reason, .. } => {
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\"/>\n    </testcase>",

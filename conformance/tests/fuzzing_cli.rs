@@ -80,7 +80,7 @@ fn skip_and_expected_failures_name_policies() {
     let listing = FuzzConfig {
         expected: [(
             "SecretLength".to_string(),
-            "we require 128 bits".to_string(),
+            authbackup_conformance::runner::Known::because("we require 128 bits"),
         )]
         .into(),
         ..config(&["hotp", "totp", "uri"], 2)

@@ -286,7 +286,7 @@ fn expected_failures_keep_ci_green_and_can_only_shrink() {
         .map(|c| {
             (
                 c.id.clone(),
-                "we return codes as integers; fix pending".to_string(),
+                runner::Known::because("we return codes as integers; fix pending"),
             )
         })
         .collect();
@@ -300,7 +300,7 @@ fn expected_failures_keep_ci_green_and_can_only_shrink() {
     assert!(green.success());
     assert_eq!(green.summary.expected_failures, first.summary.failed);
     // A listed case that passes turns the run red: the list can only shrink.
-    listed.insert("hotp/2".into(), "stale entry".into());
+    listed.insert("hotp/2".into(), runner::Known::because("stale entry"));
     let red = runner::run(
         &mut lost_zeros,
         &all,
@@ -311,6 +311,51 @@ fn expected_failures_keep_ci_green_and_can_only_shrink() {
     assert!(!red.success());
     assert_eq!(red.summary.unexpected_passes, 1);
     assert!(report::human(&red).contains("UNEXPECTED PASS hotp/2"));
+    listed.remove("hotp/2");
+    // A list that says what its failures deviate from is held to it: lost zeros deviate
+    // from the RFCs, so listing them as policy deviations fails the run, and at the RFC level
+    // alone such entries do not apply at all.
+    let as_policy: runner::ExpectedFailures = listed
+        .iter()
+        .map(|(g, k)| {
+            let mut k = k.clone();
+            k.deviates = Some(authbackup_conformance::model::Level::Policy);
+            (g.clone(), k)
+        })
+        .collect();
+    let misclassified = runner::run(
+        &mut lost_zeros,
+        &all,
+        &Default::default(),
+        &as_policy,
+        &mut |_| {},
+    );
+    let from_rfcs = first
+        .cases
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                runner::Status::Failed {
+                    deviation: authbackup_conformance::model::Level::Rfc,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(from_rfcs > 0);
+    assert_eq!(misclassified.summary.failed, from_rfcs);
+    assert_eq!(
+        misclassified.summary.expected_failures,
+        first.summary.failed - from_rfcs
+    );
+    let rfc_only = runner::Selection {
+        levels: vec![authbackup_conformance::model::Level::Rfc],
+        ..Default::default()
+    };
+    let rfc_run = runner::run(&mut lost_zeros, &all, &rfc_only, &as_policy, &mut |_| {});
+    assert_eq!(rfc_run.summary.expected_failures, 0);
+    assert!(rfc_run.summary.failed > 0);
 }
 
 #[test]

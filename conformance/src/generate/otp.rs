@@ -112,8 +112,14 @@ impl Verify {
     }
 }
 
+/// Documents `MayRefuse`, the flag of inputs the RFCs let an implementation refuse.
+fn may_refuse(b: &mut Builder) {
+    b.note("MayRefuse", "Implementation limit", "The RFCs do not oblige an implementation to accept this input (a key longer than the hash's block, a period other than 30 seconds, a URI with a fragment), only to answer it correctly if it does: a refusal deviates from this format's policy only, a wrong answer from the RFCs.", &["RFC 4226 section 5.1", "RFC 6238 section 4.1"]);
+}
+
 /// The policy notes the OTP sections share.
 pub(crate) fn shared_policies(b: &mut Builder) {
+    may_refuse(b);
     b.policy("SecretLength", "Format policy: secret bounds", "This format takes secrets of 10 to 128 bytes and refuses others with invalid_secret (REQ-SECRET-001). RFC 4226 asks for at least 16 bytes and sets no upper bound, so a library that refuses 10- to 15-byte secrets, or accepts 9 or 129, follows the RFC and fails only these cases.", &["REQ-SECRET-001", "RFC 4226 section 4, R6"]);
     b.policy("AlgorithmName", "Format policy: names", "Hash names are SHA1, SHA256 and SHA512 in any letter case; every other name is refused with invalid_parameter (REQ-HOTP-002). The RFCs name no text form.", &["REQ-HOTP-002"]);
     b.policy("DigitsRange", "Format policy: digits", "Codes have 6, 7 or 8 digits; any other count is refused with invalid_parameter (REQ-HOTP-004). Libraries that allow 9 or 10 digits, or 5, do not break the RFCs.", &["REQ-HOTP-004"]);

@@ -40,7 +40,7 @@ fn notes(b: &mut Builder) {
     b.note("Alphabet", "Input validation", "Characters outside A-Z, 2-7 (and =) must be refused, not skipped or mapped (RFC 4648 section 3.3).", &["REQ-SECRET-002", "RFC 4648 section 3.3"]);
     b.policy("Padding", "Format policy: input validation", "Padding, when present, must be complete and at the end (REQ-SECRET-004); lenient decoders accept partial padding.", &["REQ-SECRET-004"]);
     b.policy("TrailingBits", "Format policy: input validation", "Non-zero unused bits mean a truncated or mistyped secret and are refused (REQ-SECRET-005); RFC 4648 section 3.5 lets decoders choose.", &["REQ-SECRET-005", "RFC 4648 section 3.5"]);
-    b.note("Length", "Input validation", "Impossible base32 lengths (1, 3 or 6 symbols past a block) hold no whole bytes and must be refused.", &["REQ-SECRET-004"]);
+    b.policy("Length", "Format policy: input validation", "Impossible base32 lengths (1, 3 or 6 symbols past a block) hold no whole bytes and are refused (REQ-SECRET-004): no encoder writes them, so the last symbol was mistyped or cut. RFC 4648 does not say what a decoder does with them; decoders that drop the odd bits follow it and fail only these cases.", &["REQ-SECRET-004", "RFC 4648 section 6"]);
 }
 
 fn lengths(b: &mut Builder, rng: &mut Rng) {

@@ -90,7 +90,8 @@ fn notes(b: &mut Builder) {
         &["REQ-TOTP-004", "REQ-URI-023", "REQ-URI-024", "REQ-URI-025"],
     );
     b.note("Syntax", "Parsing", "The scheme and type (RFC 3986: case-insensitive), the label, parameters the format does not know, the fragment.", &["REQ-URI-003", "REQ-URI-004", "REQ-URI-005", "REQ-URI-007", "REQ-URI-010"]);
-    b.note("Required", "Input validation", "What the Key URI format requires: a label with an account name, the secret, and the counter of an hotp URI; and a secret that is base32.", &["REQ-URI-005", "REQ-URI-018", "REQ-URI-022", "REQ-URI-026"]);
+    b.note("Required", "Input validation", "What the Key URI format requires and codes depend on: the secret, a secret that is base32, and the counter of an hotp URI (a reader that takes 0 for a missing counter gives codes the issuer never meant).", &["REQ-URI-022", "REQ-URI-026"]);
+    b.policy("Label", "Format policy: input validation", "A URI without a label, or with an empty one, names no account and is refused (REQ-URI-005, REQ-URI-018). The Key URI format requires a label, but a reader that accepts one without it gives an unnamed account, not wrong codes.", &["REQ-URI-005", "REQ-URI-018"]);
     b.note(
         "LargeCounter",
         "Integer overflow",
@@ -256,7 +257,7 @@ fn parameters(b: &mut Builder) {
     let defaults = totp(None, "alice");
     let rows: Vec<(&str, Ids, Ids, &str, Value)> = vec![
         ("defaults for algorithm, digits and period", &["REQ-TOTP-004", "REQ-URI-023", "REQ-URI-024", "REQ-URI-025"], &["Defaults"], "totp/alice?secret={S}", defaults.clone()),
-        ("a fragment is ignored", &["REQ-URI-004"], &["Syntax"], "totp/alice?secret={S}&digits=8#digits=6", with(defaults.clone(), "digits", json!(8))),
+        ("a fragment is ignored", &["REQ-URI-004"], &["Syntax", "MayRefuse"], "totp/alice?secret={S}&digits=8#digits=6", with(defaults.clone(), "digits", json!(8))),
         ("unknown parameters are ignored", &["REQ-URI-010", "REQ-URI-011"], &["Syntax"], "totp/alice?secret={S}&image=https%3A%2F%2Fexample.com%2Fa.png&color=1", defaults.clone()),
         ("unknown parameters are ignored, even repeated, badly encoded, empty or differing in case", &["REQ-URI-010", "REQ-URI-011"], &["Repeated"], "totp/alice?image=%zz&secret={S}&color=1&color=2&&Secret=AAAA&flag", defaults.clone()),
         ("secret typed with spaces, encoded two ways", &["REQ-URI-012", "REQ-URI-022"], &["PlusAsSpace"], "totp/alice?secret=GEZD+GNBV%20GY3TQOJQGEZDGNBVGY3TQOJQ", defaults.clone()),
@@ -350,7 +351,7 @@ const REFUSED: [(&str, Ids, Ids, &str, &str); 31] = [
     (
         "no label",
         &["REQ-URI-005"],
-        &["Required"],
+        &["Label"],
         "otpauth://totp?secret={S}",
         "malformed",
     ),
@@ -448,7 +449,7 @@ const REFUSED: [(&str, Ids, Ids, &str, &str); 31] = [
     (
         "empty label",
         &["REQ-URI-018"],
-        &["Required"],
+        &["Label"],
         "otpauth://totp/?secret={S}",
         "malformed",
     ),
