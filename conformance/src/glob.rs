@@ -1,8 +1,30 @@
 //! Case-id globs for `--run`, `--skip` and expected-failure lists: `*` matches any run of
-//! characters (including none), `?` any one character, everything else itself.
+//! characters (including none), `?` any one character, `{a,b,c}` any one of its
+//! comma-separated alternatives (`uri/{4,5,40}`; not nested), everything else itself.
 
 /// True when `text` matches `pattern`.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    alternatives(pattern).iter().any(|p| matches_one(p, text))
+}
+
+/// `pattern` with its braces expanded: one pattern per combination of alternatives.
+fn alternatives(pattern: &str) -> Vec<String> {
+    let Some((open, close)) = pattern
+        .find('{')
+        .and_then(|o| pattern[o..].find('}').map(|c| (o, o + c)))
+    else {
+        return vec![pattern.to_string()];
+    };
+    let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
+    let rest = alternatives(tail);
+    pattern[open + 1..close]
+        .split(',')
+        .flat_map(|alt| rest.iter().map(move |r| format!("{head}{alt}{r}")))
+        .collect()
+}
+
+/// True when `text` matches `pattern`, a glob without braces.
+fn matches_one(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     // Classic two-pointer wildcard matching with backtracking to the last `*`.
     let (mut pi, mut ti) = (0, 0);
@@ -39,5 +61,16 @@ mod tests {
         assert!(!matches("totp/*", "hotp/1"));
         assert!(matches("a*b*c", "axxbyyc"));
         assert!(!matches("a*b*c", "axxbyy"));
+    }
+
+    #[test]
+    fn braces() {
+        assert!(matches("uri/{4,5,40}", "uri/40"));
+        assert!(matches("uri/{4,5,40}", "uri/5"));
+        assert!(!matches("uri/{4,5,40}", "uri/54"));
+        assert!(matches("{hotp,totp}/1{5,6}", "totp/16"));
+        assert!(!matches("{hotp,totp}/1{5,6}", "uri/15"));
+        assert!(matches("a{,b}c", "ac"));
+        assert!(matches("a{b", "a{b"), "an unclosed brace is itself");
     }
 }

@@ -66,6 +66,10 @@ pub enum Status {
         reason: String,
         /// The list's glob that names the case.
         listed_as: String,
+        /// What the vector expects.
+        expected: Value,
+        /// What the implementation answered.
+        got: Value,
         /// What the answer deviates from.
         deviation: Level,
     },
@@ -109,7 +113,9 @@ impl CaseResult {
     /// else under the case's own level.
     pub fn counted_level(&self) -> Level {
         match &self.status {
-            Status::Failed { deviation, .. } => *deviation,
+            Status::Failed { deviation, .. } | Status::ExpectedFailure { deviation, .. } => {
+                *deviation
+            }
             _ => self.level,
         }
     }
@@ -442,6 +448,8 @@ fn run_one(
             Status::ExpectedFailure {
                 reason: known.reason.clone(),
                 listed_as: glob.to_string(),
+                expected: d.expected,
+                got: d.got,
                 deviation: d.level,
             }
         }

@@ -50,7 +50,7 @@ function parseUri(uri) {
   try {
     otp = OTPAuth.URI.parse(uri);
   } catch {
-    throw new Refused("malformed_uri");
+    throw new Refused("malformed");
   }
   const hotp = otp instanceof OTPAuth.HOTP;
   return {

@@ -97,7 +97,7 @@ def parse_uri(uri):
         o = pyotp.parse_uri(uri)
         secret = o.byte_secret().hex()
     except (ValueError, binascii.Error, TypeError, KeyError):
-        raise Refused("malformed_uri")
+        raise Refused("malformed")
     hotp = isinstance(o, pyotp.HOTP)
     return {
         "type": "hotp" if hotp else "totp",

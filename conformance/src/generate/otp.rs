@@ -114,7 +114,7 @@ impl Verify {
 
 /// Documents `MayRefuse`, the flag of inputs the RFCs let an implementation refuse.
 fn may_refuse(b: &mut Builder) {
-    b.note("MayRefuse", "Implementation limit", "The RFCs do not oblige an implementation to accept this input (a key longer than the hash's block, a period other than 30 seconds, a URI with a fragment), only to answer it correctly if it does: a refusal deviates from this format's policy only, a wrong answer from the RFCs.", &["RFC 4226 section 5.1", "RFC 6238 section 4.1"]);
+    b.note("MayRefuse", "Implementation limit", "The RFCs do not oblige an implementation to accept this input (a key longer than the 64 bytes of RFC 6238's longest seed, a period other than 30 seconds, a URI with a fragment), only to answer it correctly if it does: a refusal deviates from this format's policy only, a wrong answer from the RFCs.", &["RFC 4226 section 5.1", "RFC 6238 section 4.1"]);
 }
 
 /// The policy notes the OTP sections share.

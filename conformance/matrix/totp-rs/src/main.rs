@@ -22,7 +22,9 @@ enum Refusal {
 type Answer = Result<Value, Refusal>;
 
 fn u64_of(input: &Value, name: &str) -> Result<u64, Refusal> {
-    input[name].as_u64().ok_or(Refusal::Code("invalid_parameter"))
+    input[name]
+        .as_u64()
+        .ok_or(Refusal::Code("invalid_parameter"))
 }
 
 fn algorithm(name: &Value) -> Result<Algorithm, Refusal> {
@@ -56,8 +58,16 @@ fn totp(input: &Value, skew: u8, issuer: Option<String>, name: String) -> Result
     if period == 0 {
         return Err(Refusal::Code("invalid_parameter")); // totp-rs would divide by zero
     }
-    TOTP::new(algorithm(&input["algorithm"])?, digits, skew, period, secret, issuer, name)
-        .map_err(|_| Refusal::Code("invalid_parameter"))
+    TOTP::new(
+        algorithm(&input["algorithm"])?,
+        digits,
+        skew,
+        period,
+        secret,
+        issuer,
+        name,
+    )
+    .map_err(|_| Refusal::Code("invalid_parameter"))
 }
 
 fn plain(input: &Value, skew: u8) -> Result<TOTP, Refusal> {
@@ -89,7 +99,7 @@ fn verify_timing(input: &Value) -> Answer {
 fn parse_uri(uri: &str) -> Answer {
     let t = TOTP::from_url(uri).map_err(|e| match e {
         TotpUrlError::Host(host) if host == "hotp" => Refusal::Unsupported, // no HOTP
-        _ => Refusal::Code("malformed_uri"),
+        _ => Refusal::Code("malformed"),
     })?;
     Ok(json!({
         "type": "totp",
@@ -151,9 +161,14 @@ fn main() {
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        let Ok(request) = serde_json::from_str::<Value>(&line) else { continue };
+        let Ok(request) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
         let id = request["id"].clone();
-        let answer = match handle(request["op"].as_str().unwrap_or_default(), &request["input"]) {
+        let answer = match handle(
+            request["op"].as_str().unwrap_or_default(),
+            &request["input"],
+        ) {
             Ok(output) => json!({ "id": id, "ok": output }),
             Err(Refusal::Code(code)) => json!({ "id": id, "error": code }),
             Err(Refusal::Unsupported) => json!({ "id": id, "unsupported": true }),
