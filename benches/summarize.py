@@ -45,20 +45,27 @@ rows.append(("totp_batch_10k/reference", ref, f"{ref / peer:.2f} × totp-rs" if 
 rows.append(("totp_batch_10k/totp-rs", peer, ""))
 if ref and peer:
     checks.append(("totp_batch_10k/reference ≤ 0.5 × totp-rs", ref <= 0.5 * peer, f"{ref / peer:.2f}"))
+ref, peer, floor = (median("totp_verify_w1", f) for f in ("reference", "totp-rs", "floor"))
+rows.append(("totp_verify_w1/reference", ref, f"{ref / peer:.2f} × totp-rs, {ref / floor:.2f} × floor" if ref and peer and floor else ""))
+rows.append(("totp_verify_w1/totp-rs", peer, ""))
+rows.append(("totp_verify_w1/floor", floor, ""))
+if ref and peer and floor:
+    checks.append(("totp_verify_w1/reference ≤ 0.5 × totp-rs", ref <= 0.5 * peer, f"{ref / peer:.2f}"))
+    checks.append(("totp_verify_w1/reference ≤ 1.3 × floor", ref <= 1.3 * floor, f"{ref / floor:.2f}"))
 for n in (10, 1000, 10000):
-    o, s, p = median("container_open", str(n)), median("container_seal", str(n)), median("container_parts", str(n))
-    rows.append((f"container_open/{n}", o, f"{o / p:.2f} × container_parts" if o and p else ""))
+    o, s, f = median("container_open", str(n)), median("container_seal", str(n)), median("container_floor", str(n))
+    rows.append((f"container_open/{n}", o, f"{o / f:.2f} × container_floor" if o and f else ""))
     rows.append((f"container_seal/{n}", s, ""))
-    rows.append((f"container_parts/{n}", p, ""))
-o, p = median("container_open", "1000"), median("container_parts", "1000")
-if o and p:
-    checks.append(("container_open/1000 ≤ 1.5 × container_parts/1000", o <= 1.5 * p, f"{o / p:.2f}"))
+    rows.append((f"container_floor/{n}", f, ""))
+o, f = median("container_open", "1000"), median("container_floor", "1000")
+if o and f:
+    checks.append(("container_open/1000 ≤ 2 × container_floor/1000", o <= 2 * f, f"{o / f:.2f}"))
 rows.append(("pbes2_open/p2c_min", median("pbes2_open", "p2c_min"), ""))
 for n in (1000, 10000, 100000):
     rows.append((f"restore_plan/{n}", median("restore_plan", str(n)), ""))
 a, b = median("restore_plan", "10000"), median("restore_plan", "100000")
 if a and b:
-    checks.append(("restore_plan/100000 ≤ 15 × restore_plan/10000", b <= 15 * a, f"{b / a:.2f}"))
+    checks.append(("restore_plan/100000 ≤ 12 × restore_plan/10000", b <= 12 * a, f"{b / a:.2f}"))
 rows.append(("conformance_run/reference", median("conformance_run", "reference"), ""))
 
 print("| benchmark | median | ratio in the same run |")

@@ -1,15 +1,15 @@
 //! Code generation: the reference against totp-rs and against the floor (exactly two calls of
 //! the hash's compression function, the least an HMAC over an 8-byte counter can cost with
-//! precomputed pads), per code and for 10,000 accounts at one time step.
+//! precomputed pads: `authbackup_conformance::bench::floor_code`), per code and for 10,000
+//! accounts at one time step; and verification with a window of one step on each side.
 
 use std::hint::black_box;
 
 use authbackup::otp::{codes_at, Algorithm, Digits, Totp, TotpParams};
 use authbackup_benches::secret;
-use std::slice;
+use authbackup_conformance::bench::floor_code;
 
-use criterion::{criterion_group, criterion_main, Bencher, Criterion};
-use sha1::digest::generic_array::GenericArray;
+use criterion::{criterion_group, criterion_main, Criterion};
 
 fn seed(alg: Algorithm) -> Vec<u8> {
     let n = match alg {
@@ -46,89 +46,14 @@ fn one_code(c: &mut Criterion, name: &str, alg: Algorithm, peer_alg: totp_rs::Al
             black_box(peer.generate(black_box(t)))
         })
     });
-    g.bench_function("floor", |b| match alg {
-        Algorithm::Sha1 => floor(b, SHA1_IV, |s, blk: &[u8; 64]| {
-            sha1::compress(s, slice::from_ref(GenericArray::from_slice(blk)))
-        }),
-        Algorithm::Sha256 => floor(b, SHA256_IV, |s, blk: &[u8; 64]| {
-            sha2::compress256(s, slice::from_ref(GenericArray::from_slice(blk)))
-        }),
-        Algorithm::Sha512 => floor(b, SHA512_IV, |s, blk: &[u8; 128]| {
-            sha2::compress512(s, slice::from_ref(GenericArray::from_slice(blk)))
-        }),
+    g.bench_function("floor", |b| {
+        let mut counter = 0u64;
+        b.iter(|| {
+            counter += 1;
+            black_box(floor_code(alg, black_box(counter)))
+        })
     });
     g.finish();
-}
-
-const SHA1_IV: [u32; 5] = [
-    0x6745_2301,
-    0xEFCD_AB89,
-    0x98BA_DCFE,
-    0x1032_5476,
-    0xC3D2_E1F0,
-];
-const SHA256_IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-const SHA512_IV: [u64; 8] = [
-    0x6a09_e667_f3bc_c908,
-    0xbb67_ae85_84ca_a73b,
-    0x3c6e_f372_fe94_f82b,
-    0xa54f_f53a_5f1d_36f1,
-    0x510e_527f_ade6_82d1,
-    0x9b05_688c_2b3e_6c1f,
-    0x1f83_d9ab_fb41_bd6b,
-    0x5be0_cd19_137e_2179,
-];
-
-/// A state word written big-endian into a block.
-trait Word: Copy {
-    fn put(self, out: &mut [u8]);
-}
-
-impl Word for u32 {
-    fn put(self, out: &mut [u8]) {
-        out.copy_from_slice(&self.to_be_bytes());
-    }
-}
-
-impl Word for u64 {
-    fn put(self, out: &mut [u8]) {
-        out.copy_from_slice(&self.to_be_bytes());
-    }
-}
-
-/// The floor for one code: exactly two compression-function calls and the data movement one
-/// code cannot avoid: the counter into the first block (a new one for every code) and the
-/// first call's output into the second block. No key setup, no truncation.
-fn floor<W: Word, const S: usize, const B: usize>(
-    b: &mut Bencher<'_>,
-    iv: [W; S],
-    compress: impl Fn(&mut [W; S], &[u8; B]),
-) {
-    let mut counter = 0u64;
-    b.iter(|| {
-        counter += 1;
-        let mut block = [0u8; B];
-        block[..8].copy_from_slice(&black_box(counter).to_be_bytes());
-        let mut inner = black_box(iv);
-        compress(&mut inner, &block);
-        let mut block = [0u8; B];
-        let width = std::mem::size_of::<W>();
-        for (chunk, w) in block.chunks_exact_mut(width).zip(inner) {
-            w.put(chunk);
-        }
-        let mut outer = black_box(iv);
-        compress(&mut outer, &block);
-        black_box(outer)
-    })
 }
 
 fn totp_single(c: &mut Criterion) {
@@ -183,5 +108,48 @@ fn totp_batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, totp_single, totp_batch);
+/// Verification with a window of ±1 (the common server case: three codes), of a candidate that
+/// matches no step (the reference computes every step anyway; totp-rs stops at a match, so a
+/// miss is its slowest case): the reference, totp-rs's `check` (skew 1), and three codes' floor.
+fn totp_verify_w1(c: &mut Criterion) {
+    let key = seed(Algorithm::Sha1);
+    let reference = Totp::new(
+        &authbackup::Secret::from_bytes(key.clone()).unwrap(),
+        TotpParams::default(),
+    );
+    let peer = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, key);
+    let mut g = c.benchmark_group("totp_verify_w1");
+    let mut t = 1_700_000_000u64;
+    // Six digits, so both verifiers compute every step; it matches one of the three steps
+    // once in about 333,000 iterations, which cannot move a median.
+    let candidate = "000000";
+    g.bench_function("reference", |b| {
+        b.iter(|| {
+            t += 30;
+            black_box(
+                reference
+                    .verify(black_box(candidate), black_box(t), 1)
+                    .unwrap(),
+            )
+        })
+    });
+    g.bench_function("totp-rs", |b| {
+        b.iter(|| {
+            t += 30;
+            black_box(peer.check(black_box(candidate), black_box(t)))
+        })
+    });
+    g.bench_function("floor", |b| {
+        let mut counter = 0u64;
+        b.iter(|| {
+            counter += 3;
+            for k in 0..3 {
+                black_box(floor_code(Algorithm::Sha1, black_box(counter + k)));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, totp_single, totp_batch, totp_verify_w1);
 criterion_main!(benches);

@@ -142,14 +142,14 @@ enum Command {
         /// Start this command and speak the stdio adapter protocol with it (via `sh -c`).
         #[arg(long, value_name = "CMD")]
         impl_cmd: String,
-        /// SHA1, SHA256 or SHA512.
-        #[arg(long, default_value = "SHA1", value_parser = ["SHA1", "SHA256", "SHA512"])]
-        algorithm: String,
+        /// SHA1, SHA256 or SHA512 [default: all three].
+        #[arg(long, value_parser = ["SHA1", "SHA256", "SHA512"])]
+        algorithm: Option<String>,
         /// Accounts per batch.
         #[arg(long, default_value_t = 1000, value_name = "N")]
         accounts: usize,
-        /// Seconds to measure each implementation.
-        #[arg(long, default_value_t = 5.0, value_name = "S")]
+        /// Seconds to measure each figure.
+        #[arg(long, default_value_t = 2.0, value_name = "S")]
         seconds: f64,
     },
     /// Write the fuzz targets' seed corpora (from the vectors) into DIR/<target>/.
@@ -416,21 +416,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let own = std::env::current_exe().map_err(|e| e.to_string())?;
             let reference_cmd = format!("'{}' adapter", own.display());
-            let mut correct = true;
-            for (label, cmd) in [
-                ("implementation", impl_cmd.as_str()),
-                ("reference adapter", reference_cmd.as_str()),
-            ] {
-                let mut adapter = process::Process::new(cmd, Duration::from_secs(60));
-                let t = bench::measure(&mut adapter, &algorithm, accounts, seconds)?;
-                correct &= t.wrong == 0;
-                println!(
-                    "{label:<18} {:>12.0} codes/s  ({} {algorithm} codes in batches of {accounts}, {} wrong)",
-                    t.per_second(),
-                    t.codes,
-                    t.wrong
-                );
-            }
+            use authbackup::otp::Algorithm;
+            let algorithms: Vec<Algorithm> = match algorithm {
+                Some(name) => vec![name.parse().map_err(|e: authbackup::Error| e.to_string())?],
+                None => vec![Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512],
+            };
+            let correct = bench::compare(
+                &impl_cmd,
+                &reference_cmd,
+                &algorithms,
+                accounts,
+                seconds,
+                &mut |line| print_now(&format!("{line}\n")),
+            )?;
             Ok(if correct {
                 ExitCode::SUCCESS
             } else {

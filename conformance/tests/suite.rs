@@ -501,6 +501,17 @@ fn bench_checks_every_code_through_the_protocol() {
             && text.contains(", 0 wrong)"),
         "{text}"
     );
+    // The Python adapter times its own code generation (totp.batch_timed); the reference in
+    // process and the floor are printed beside it.
+    let timed = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("implementation") && l.contains(" ns "))
+        .unwrap_or_else(|| panic!("no timed line in {text}"));
+    assert!(timed.contains("0 wrong"), "{timed}");
+    assert!(
+        text.contains("(in process)") && text.contains("(two compression-function calls)"),
+        "{text}"
+    );
 
     /// Gets the first code of every batch wrong.
     struct OneWrong;
@@ -518,6 +529,10 @@ fn bench_checks_every_code_through_the_protocol() {
             "one wrong".into()
         }
     }
-    let t = authbackup_conformance::bench::measure(&mut OneWrong, "SHA1", 10, 0.05).unwrap();
-    assert!(t.wrong > 0 && t.codes > 0);
+    for op in ["totp.batch", "totp.batch_timed"] {
+        let t = authbackup_conformance::bench::measure(&mut OneWrong, op, "SHA1", 10, 0.05)
+            .unwrap()
+            .unwrap();
+        assert!(t.wrong > 0 && t.codes > 0, "{op}");
+    }
 }

@@ -55,31 +55,8 @@ pub fn run(operation: &str, input: &Value) -> R {
         "totp.generate" => {
             json!({ "code": totp(input)?.code_at(uint(input, "time")?)?.to_string() })
         }
-        "totp.batch" => {
-            let params = TotpParams {
-                algorithm: algorithm(input)?,
-                digits: digits(input)?,
-                period: otp::period(uint(input, "period")?)?,
-                t0: 0,
-            };
-            let time = uint(input, "time")?;
-            let secrets = field(input, "secrets")?
-                .as_array()
-                .ok_or_else(|| Error::malformed("\"secrets\" must be an array"))?;
-            let mut generators = Vec::with_capacity(secrets.len());
-            for s in secrets {
-                let hex = s
-                    .as_str()
-                    .ok_or_else(|| Error::malformed("secrets are hex strings"))?;
-                let bytes = HEXLOWER
-                    .decode(hex.as_bytes())
-                    .map_err(|_| Error::malformed("secrets are lower-case hex"))?;
-                generators.push(Totp::new(&Secret::from_bytes(bytes)?, params));
-            }
-            let mut codes = Vec::new();
-            authbackup::otp::codes_at(&generators, time, &mut codes)?;
-            json!({ "codes": codes.iter().map(ToString::to_string).collect::<Vec<_>>() })
-        }
+        "totp.batch" => batch(input, false)?,
+        "totp.batch_timed" => batch(input, true)?,
         "totp.verify" => {
             let candidate = text(input, "candidate")?;
             let step =
@@ -229,6 +206,41 @@ pub(crate) fn totp(input: &Value) -> Result<Totp, Error> {
             t0: uint(input, "t0")?,
         },
     ))
+}
+
+/// `totp.batch` (and `totp.batch_timed`, which also reports the nanoseconds spent generating
+/// the codes, the generators prepared beforehand).
+fn batch(input: &Value, timed: bool) -> Result<Value, Error> {
+    let params = TotpParams {
+        algorithm: algorithm(input)?,
+        digits: digits(input)?,
+        period: otp::period(uint(input, "period")?)?,
+        t0: 0,
+    };
+    let time = uint(input, "time")?;
+    let secrets = field(input, "secrets")?
+        .as_array()
+        .ok_or_else(|| Error::malformed("\"secrets\" must be an array"))?;
+    let mut generators = Vec::with_capacity(secrets.len());
+    for s in secrets {
+        let hex = s
+            .as_str()
+            .ok_or_else(|| Error::malformed("secrets are hex strings"))?;
+        let bytes = HEXLOWER
+            .decode(hex.as_bytes())
+            .map_err(|_| Error::malformed("secrets are lower-case hex"))?;
+        generators.push(Totp::new(&Secret::from_bytes(bytes)?, params));
+    }
+    let mut codes = Vec::new();
+    let start = std::time::Instant::now();
+    authbackup::otp::codes_at(&generators, time, &mut codes)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    let codes: Vec<String> = codes.iter().map(ToString::to_string).collect();
+    Ok(if timed {
+        json!({ "codes": codes, "ns": ns })
+    } else {
+        json!({ "codes": codes })
+    })
 }
 
 /// `totp.verify_timing`: times one verification per entry of `order`, of the candidate of

@@ -6,6 +6,12 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use authbackup::error::{Error, ErrorCode, Result};
 use zeroize::Zeroizing;
 
+/// True in a fuzzing build (`cargo fuzz` sets `cfg(fuzzing)`): every derivation then runs at
+/// its least cost. Every check of the file's parameters still runs, and so does the
+/// derivation and everything after it, but a fuzzer spends its executions on parsing and
+/// checking rather than on deliberately slow key stretching. Never set in a normal build.
+const FUZZING: bool = cfg!(fuzzing);
+
 /// The most memory one scrypt derivation may use (128 · r · n bytes).
 const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
 
@@ -32,8 +38,12 @@ pub(crate) fn scrypt(
     {
         return Err(out_of_range());
     }
-    let params = scrypt::Params::new(n.trailing_zeros() as u8, r as u32, p as u32, 32)
-        .map_err(|_| out_of_range())?;
+    let (log_n, r, p) = if FUZZING {
+        (1, 1, 1)
+    } else {
+        (n.trailing_zeros() as u8, r as u32, p as u32)
+    };
+    let params = scrypt::Params::new(log_n, r, p, 32).map_err(|_| out_of_range())?;
     let mut key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password, salt, &params, &mut *key).map_err(|_| out_of_range())?;
     Ok(key)
@@ -52,6 +62,7 @@ pub(crate) fn pbkdf2(
             format!("{iterations} PBKDF2 iterations is out of range"),
         ));
     }
+    let iterations = if FUZZING { 1 } else { iterations };
     let mut key = Zeroizing::new([0u8; 32]);
     if sha256 {
         pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut *key);

@@ -63,8 +63,45 @@ pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
 /// merges duplicates the same way): lower case (Unicode default case mapping), white space trimmed and runs
 /// of white space folded to one space.
 pub fn normalise(text: &str) -> String {
-    text.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // str::to_lowercase, not char by char: a final sigma lowercases to ς.
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod normalise_tests {
+    use super::normalise;
+    use proptest::prelude::*;
+
+    /// The definition: Unicode lower case of the whole text, then white space folded.
+    fn by_definition(text: &str) -> String {
+        text.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn known_names() {
+        assert_eq!(normalise("  GitHub \t Inc\n"), "github inc");
+        assert_eq!(normalise("ΟΔΥΣΣΕΥΣ ΣΑΣ"), "οδυσσευς σας");
+        assert_eq!(normalise(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn normalise_is_its_definition(text in "[ a-zA-Z\\t\\n\u{3a3}\u{3c3}\u{130}\u{df}\u{2003}\u{1e9e}é]{0,24}") {
+            prop_assert_eq!(normalise(&text), by_definition(&text));
+        }
+    }
 }

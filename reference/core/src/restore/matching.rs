@@ -4,10 +4,7 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
 use crate::account::{normalise, AccountType, BackupAccount, CodeParams, DeviceAccount};
-use crate::secret::Secret;
 
 /// How a backup account was matched to a device account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,28 +29,25 @@ impl MatchKind {
     }
 }
 
-/// A fingerprint of type, secret and parameters: equal fingerprints, identical keys. The
-/// secret itself is never used as a map key, so no unwiped copy of it is kept.
-fn key_fingerprint(account_type: AccountType, secret: &Secret, params: &CodeParams) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(account_type.as_str().as_bytes());
-    h.update([0]);
-    h.update(params.algorithm.name().as_bytes());
-    h.update([params.digits.get()]);
-    h.update(params.period.get().to_be_bytes());
-    h.update((secret.len() as u64).to_be_bytes());
-    h.update(secret.expose_bytes());
-    h.finalize().into()
-}
+/// What makes two code-bearing accounts the same account: type, secret and parameters. The
+/// secret is borrowed from the account that holds it, so the index keeps no copy of it.
+type SecretKey<'a> = (AccountType, &'a [u8], CodeParams);
 
 type NameKey = (AccountType, Option<String>, String);
 
+/// No further device account in a chain.
+const END: usize = usize::MAX;
+
 /// The device's accounts indexed three ways, with a record of which are already matched.
+/// Accounts sharing a secret or a name form a chain in device order (`next_*`), so the
+/// index allocates nothing per account beyond the name keys.
 pub struct DeviceIndex<'a> {
     device: &'a [DeviceAccount],
-    by_secret: HashMap<[u8; 32], Vec<usize>>,
+    by_secret: HashMap<SecretKey<'a>, usize>,
     by_id: HashMap<&'a str, usize>,
-    by_name: HashMap<NameKey, Vec<usize>>,
+    by_name: HashMap<NameKey, usize>,
+    next_same_secret: Vec<usize>,
+    next_same_name: Vec<usize>,
     matched: Vec<bool>,
 }
 
@@ -65,21 +59,33 @@ impl<'a> DeviceIndex<'a> {
             by_secret: HashMap::with_capacity(device.len()),
             by_id: HashMap::with_capacity(device.len()),
             by_name: HashMap::with_capacity(device.len()),
+            next_same_secret: vec![END; device.len()],
+            next_same_name: vec![END; device.len()],
             matched: vec![false; device.len()],
         };
-        for (i, d) in device.iter().enumerate() {
+        // Backwards, so that each map ends up naming the first account of its chain and
+        // every chain runs in device order.
+        for (i, d) in device.iter().enumerate().rev() {
             if let Some(secret) = d.secret.as_ref().filter(|_| d.account_type.bears_codes()) {
-                let fp = key_fingerprint(d.account_type, secret, &d.params);
-                index.by_secret.entry(fp).or_default().push(i);
+                let key = (d.account_type, secret.expose_bytes(), d.params);
+                index.next_same_secret[i] = index.by_secret.insert(key, i).unwrap_or(END);
             }
-            index.by_id.entry(d.id.as_str()).or_insert(i);
-            index
-                .by_name
-                .entry(name_key(d.account_type, d.issuer.as_deref(), &d.name))
-                .or_default()
-                .push(i);
+            index.by_id.insert(d.id.as_str(), i);
+            let key = name_key(d.account_type, d.issuer.as_deref(), &d.name);
+            index.next_same_name[i] = index.by_name.insert(key, i).unwrap_or(END);
         }
         index
+    }
+
+    /// The device accounts identical to `b` (same type, secret, parameters), in device order.
+    fn same_secret<'s>(&'s self, b: &BackupAccount) -> impl Iterator<Item = usize> + 's {
+        let first = b.key().and_then(|k| {
+            let by_secret: &HashMap<SecretKey<'_>, usize> = &self.by_secret;
+            by_secret
+                .get(&(b.account_type, k.secret.expose_bytes(), k.params))
+                .copied()
+        });
+        chain(&self.next_same_secret, first)
     }
 
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
@@ -88,20 +94,13 @@ impl<'a> DeviceIndex<'a> {
     /// parameters. A device account matched by id or name is matched once only. Returns,
     /// per backup account, the device index and how it matched.
     pub fn match_all(&mut self, backup: &[BackupAccount]) -> Vec<Option<(usize, MatchKind)>> {
-        let fingerprints: Vec<Option<[u8; 32]>> = backup
-            .iter()
-            .map(|b| {
-                b.key()
-                    .map(|k| key_fingerprint(b.account_type, &k.secret, &k.params))
-            })
-            .collect();
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
         // Pass 1: the device account with the backup account's id is identical to it.
         for (j, b) in backup.iter().enumerate() {
-            let (Some(fp), Some(&i)) = (fingerprints[j], self.by_id.get(b.id.as_str())) else {
+            let Some(&i) = self.by_id.get(b.id.as_str()) else {
                 continue;
             };
-            if !self.matched[i] && self.by_secret.get(&fp).is_some_and(|l| l.contains(&i)) {
+            if !self.matched[i] && self.same_secret(b).any(|k| k == i) {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Secret));
             }
@@ -110,19 +109,20 @@ impl<'a> DeviceIndex<'a> {
         // may find the same one (a backup holding one account twice): identical matches
         // change nothing, so they need not be one to one, and restoring twice must find the
         // copy the first restore made.
-        for (j, fp) in fingerprints.iter().enumerate() {
-            let Some(fp) = fp.filter(|_| found[j].is_none()) else {
+        for (j, b) in backup.iter().enumerate() {
+            if found[j].is_some() {
                 continue;
-            };
-            let Some(list) = self.by_secret.get(&fp) else {
-                continue;
-            };
-            let matched = &self.matched;
-            let unmatched = list.iter().copied().find(|&i| !matched[i]);
-            if let Some(i) = unmatched.or(list.first().copied()) {
-                self.matched[i] = true;
-                found[j] = Some((i, MatchKind::Secret));
             }
+            let chosen = {
+                let mut identical = self.same_secret(b).peekable();
+                let first = identical.peek().copied();
+                first.map(|first| identical.find(|&i| !self.matched[i]).unwrap_or(first))
+            };
+            let Some(i) = chosen else {
+                continue;
+            };
+            self.matched[i] = true;
+            found[j] = Some((i, MatchKind::Secret));
         }
         // Pass 3: the same id.
         for (j, b) in backup.iter().enumerate() {
@@ -141,13 +141,11 @@ impl<'a> DeviceIndex<'a> {
             if found[j].is_some() {
                 continue;
             }
-            let key = name_key(b.account_type, b.issuer(), &b.name);
-            let matched = &self.matched;
-            if let Some(i) = self
+            let first = self
                 .by_name
-                .get(&key)
-                .and_then(|l| l.iter().copied().find(|&i| !matched[i]))
-            {
+                .get(&name_key(b.account_type, b.issuer(), &b.name))
+                .copied();
+            if let Some(i) = chain(&self.next_same_name, first).find(|&i| !self.matched[i]) {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Name));
             }
@@ -163,6 +161,16 @@ impl<'a> DeviceIndex<'a> {
             .filter(|(_, m)| !**m)
             .map(|(d, _)| d)
     }
+
+    /// True when a device account has id `id`.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+}
+
+/// The chain of device indexes that starts at `first` and follows `next`.
+fn chain(next: &[usize], first: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(first, move |&i| Some(next[i]).filter(|&n| n != END))
 }
 
 fn name_key(account_type: AccountType, issuer: Option<&str>, name: &str) -> NameKey {

@@ -216,10 +216,10 @@ pub fn plan(
     let mut index = matching::DeviceIndex::new(device);
     let mut result: Vec<Option<DeviceAccount>> = device.iter().cloned().map(Some).collect();
     let mut added = Vec::new();
-    let mut ids: HashSet<String> = device.iter().map(|d| d.id.clone()).collect();
     let mut outcomes = Vec::with_capacity(backup.accounts().len());
     let mut changes = false;
     let matches = index.match_all(backup.accounts());
+    let mut ids = Ids::new(&index);
     for (b, found) in backup.accounts().iter().zip(matches) {
         let restored_state = if b.is_placeholder() {
             AccountState::ActionRequired
@@ -261,7 +261,7 @@ pub fn plan(
                             let id = if b.id == d.id {
                                 b.id.clone()
                             } else {
-                                ids.remove(&d.id);
+                                ids.free(&d.id);
                                 fresh_id(&mut ids, backup.meta().backup_id(), &b.id)
                             };
                             result[i] = Some(restored(b, id));
@@ -343,11 +343,42 @@ fn restored(b: &BackupAccount, id: String) -> DeviceAccount {
     }
 }
 
+/// The ids in use as a plan is made: the device's own (looked up in the index, not copied),
+/// less those a replacement freed, plus those the plan added.
+struct Ids<'i, 'd> {
+    device: &'i matching::DeviceIndex<'d>,
+    freed: HashSet<String>,
+    added: HashSet<String>,
+}
+
+impl<'i, 'd> Ids<'i, 'd> {
+    fn new(device: &'i matching::DeviceIndex<'d>) -> Ids<'i, 'd> {
+        Ids {
+            device,
+            freed: HashSet::new(),
+            added: HashSet::new(),
+        }
+    }
+
+    /// Takes `id`; false when it is in use.
+    fn insert(&mut self, id: &str) -> bool {
+        let on_device = self.device.has_id(id) && !self.freed.contains(id);
+        !on_device && !self.added.contains(id) && self.added.insert(id.to_string())
+    }
+
+    /// Gives `id` up (its account is being replaced).
+    fn free(&mut self, id: &str) {
+        if !self.added.remove(id) {
+            self.freed.insert(id.to_string());
+        }
+    }
+}
+
 /// REQ-RESTORE-025: the backup's id when the device does not use it, otherwise
 /// `restored-` and 16 hex digits derived from the backup and account ids (then `-2`, `-3`,
 /// ... until unused).
-fn fresh_id(ids: &mut HashSet<String>, backup_id: &str, id: &str) -> String {
-    if ids.insert(id.to_string()) {
+fn fresh_id(ids: &mut Ids<'_, '_>, backup_id: &str, id: &str) -> String {
+    if ids.insert(id) {
         return id.to_string();
     }
     let digest = Sha256::new()
@@ -359,7 +390,7 @@ fn fresh_id(ids: &mut HashSet<String>, backup_id: &str, id: &str) -> String {
     let base = format!("restored-{base}");
     let mut candidate = base.clone();
     let mut n = 1;
-    while !ids.insert(candidate.clone()) {
+    while !ids.insert(&candidate) {
         n += 1;
         candidate = format!("{base}-{n}");
     }
