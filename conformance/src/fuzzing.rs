@@ -79,17 +79,21 @@ pub fn payload(data: &[u8]) {
     }
 }
 
-/// The fixed key the container targets open with.
-pub fn fuzz_key() -> Credential {
-    let jwk = br#"{"kty":"oct","kid":"fuzz","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
-    Credential::Key(RecoveryKey::from_jwk_json(jwk).expect("fixed key"))
+/// The fixed key the container targets open with (made once per process).
+pub fn fuzz_key() -> &'static Credential {
+    static KEY: std::sync::OnceLock<Credential> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let jwk =
+            br#"{"kty":"oct","kid":"fuzz","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
+        Credential::Key(RecoveryKey::from_jwk_json(jwk).expect("fixed key"))
+    })
 }
 
 /// Raw container bytes: inspect and open never panic, and whatever opens agrees with its
 /// header.
 pub fn container_raw(data: &[u8]) {
     let info = container::inspect(data);
-    if let Ok(opened) = container::open(data, &fuzz_key()) {
+    if let Ok(opened) = container::open(data, fuzz_key()) {
         assert_eq!(
             Some(opened.payload.meta()),
             info.as_ref().ok().map(|i| &i.meta)
@@ -122,8 +126,8 @@ pub fn container_structured(data: &[u8]) {
     let Ok(edits) = Vec::<Edit>::arbitrary(&mut u) else {
         return;
     };
-    let sealed = sealed_fixture();
-    let mut v: serde_json::Value = serde_json::from_slice(sealed).expect("fixture");
+    let parsed = sealed_fixture();
+    let mut v = parsed.clone();
     use data_encoding::BASE64URL_NOPAD as B64;
     let mut truncate = None;
     for edit in edits.iter().take(4) {
@@ -179,8 +183,8 @@ pub fn container_structured(data: &[u8]) {
     }
     // Whatever opens must carry the sealed container's authenticated parts and its key
     // recipient exactly: the only edit that may still open is an added recipient.
-    if let Ok(o) = container::open(&bytes, &fuzz_key()) {
-        let original: serde_json::Value = serde_json::from_slice(sealed).expect("fixture");
+    if let Ok(o) = container::open(&bytes, fuzz_key()) {
+        let original = parsed;
         let edited: serde_json::Value =
             serde_json::from_slice(&bytes).expect("it opened, so it parses");
         for member in ["protected", "iv", "ciphertext", "tag"] {
@@ -203,11 +207,12 @@ pub fn container_structured(data: &[u8]) {
     }
 }
 
-/// The container every `container_structured` input edits, sealed once per process (sealing
-/// per input would spend the fuzzer's time on what the property does not test).
-fn sealed_fixture() -> &'static [u8] {
-    static SEALED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    SEALED.get_or_init(seal_fixture)
+/// The container every `container_structured` input edits, as a JSON value, sealed and parsed
+/// once per process (doing either per input would spend the fuzzer's time on what the
+/// property does not test).
+fn sealed_fixture() -> &'static serde_json::Value {
+    static SEALED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SEALED.get_or_init(|| serde_json::from_slice(&seal_fixture()).expect("the fixture is JSON"))
 }
 
 fn seal_fixture() -> Vec<u8> {
@@ -227,12 +232,16 @@ fn seal_fixture() -> Vec<u8> {
     )
     .unwrap();
     let mut n = 0u8;
-    container::seal_with_randomness(&payload, &[fuzz_key()], &mut |b: &mut [u8]| {
-        for x in b {
-            n = n.wrapping_add(1);
-            *x = n;
-        }
-    })
+    container::seal_with_randomness(
+        &payload,
+        std::slice::from_ref(fuzz_key()),
+        &mut |b: &mut [u8]| {
+            for x in b {
+                n = n.wrapping_add(1);
+                *x = n;
+            }
+        },
+    )
     .expect("fixture seals")
 }
 

@@ -40,7 +40,8 @@ const END: usize = usize::MAX;
 
 /// The device's accounts indexed three ways, with a record of which are already matched.
 /// Accounts sharing a secret or a name form a chain in device order (`next_*`), so the
-/// index allocates nothing per account beyond the name keys.
+/// index allocates nothing per account beyond the name keys, which it makes only for the
+/// accounts the name pass can still match.
 pub struct DeviceIndex<'a> {
     device: &'a [DeviceAccount],
     by_secret: HashMap<SecretKey<'a>, usize>,
@@ -58,9 +59,9 @@ impl<'a> DeviceIndex<'a> {
             device,
             by_secret: HashMap::with_capacity(device.len()),
             by_id: HashMap::with_capacity(device.len()),
-            by_name: HashMap::with_capacity(device.len()),
+            by_name: HashMap::new(),
             next_same_secret: vec![END; device.len()],
-            next_same_name: vec![END; device.len()],
+            next_same_name: Vec::new(),
             matched: vec![false; device.len()],
         };
         // Backwards, so that each map ends up naming the first account of its chain and
@@ -71,10 +72,20 @@ impl<'a> DeviceIndex<'a> {
                 index.next_same_secret[i] = index.by_secret.insert(key, i).unwrap_or(END);
             }
             index.by_id.insert(d.id.as_str(), i);
-            let key = name_key(d.account_type, d.issuer.as_deref(), &d.name);
-            index.next_same_name[i] = index.by_name.insert(key, i).unwrap_or(END);
         }
         index
+    }
+
+    /// Indexes by name the device accounts not matched yet, the only ones the last pass
+    /// can match (normalising names is the index's dearest work, so it is done only here).
+    fn index_names(&mut self) {
+        self.next_same_name = vec![END; self.device.len()];
+        for (i, d) in self.device.iter().enumerate().rev() {
+            if !self.matched[i] {
+                let key = name_key(d.account_type, d.issuer.as_deref(), &d.name);
+                self.next_same_name[i] = self.by_name.insert(key, i).unwrap_or(END);
+            }
+        }
     }
 
     /// The device accounts identical to `b` (same type, secret, parameters), in device order.
@@ -137,6 +148,9 @@ impl<'a> DeviceIndex<'a> {
             }
         }
         // Pass 4: the same type, issuer and name after normalisation.
+        if found.iter().any(Option::is_none) {
+            self.index_names();
+        }
         for (j, b) in backup.iter().enumerate() {
             if found[j].is_some() {
                 continue;

@@ -214,7 +214,7 @@ pub fn plan(
         ));
     }
     let mut index = matching::DeviceIndex::new(device);
-    let mut result: Vec<Option<DeviceAccount>> = device.iter().cloned().map(Some).collect();
+    let mut result: Vec<DeviceAccount> = device.to_vec();
     let mut added = Vec::new();
     let mut outcomes = Vec::with_capacity(backup.accounts().len());
     let mut changes = false;
@@ -264,7 +264,7 @@ pub fn plan(
                                 ids.free(&d.id);
                                 fresh_id(&mut ids, backup.meta().backup_id(), &b.id)
                             };
-                            result[i] = Some(restored(b, id));
+                            result[i] = restored(b, id);
                             changes = true;
                             (
                                 Outcome::Replaced {
@@ -294,7 +294,6 @@ pub fn plan(
         });
     }
     let untouched = index.unmatched().map(DeviceRef::of).collect();
-    let mut result: Vec<DeviceAccount> = result.into_iter().flatten().collect();
     result.extend(added);
     Ok(RestorePlan {
         policy,
