@@ -200,7 +200,7 @@ pub fn container_structured(data: &[u8]) {
         };
         assert_eq!(
             ours(&edited),
-            ours(&original),
+            ours(original),
             "the key's recipient changed and the container still opened"
         );
         assert_eq!(o.payload.meta().backup_id(), "fuzz");
