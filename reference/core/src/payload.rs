@@ -2,6 +2,7 @@
 //! with its platform, backup id, generation, creation time and accounts. Parsed into typed
 //! values directly, with every rule checked in the order the spec gives.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -274,39 +275,44 @@ fn version_error(bytes: &[u8]) -> Option<Error> {
     }
 }
 
+/// The payload as written. Texts only read, not kept (the type, the algorithm, the secret
+/// before decoding), are borrowed from the input where they hold no escapes, so reading
+/// allocates only what the payload keeps.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WirePayload {
+struct WirePayload<'a> {
     version: u64,
-    platform: String,
+    #[serde(borrow)]
+    platform: Cow<'a, str>,
     backup_id: String,
     generation: u64,
     created: u64,
-    accounts: Vec<WireAccount>,
+    #[serde(borrow)]
+    accounts: Vec<WireAccount<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireAccount {
+struct WireAccount<'a> {
     id: String,
-    #[serde(rename = "type")]
-    account_type: String,
+    #[serde(rename = "type", borrow)]
+    account_type: Cow<'a, str>,
     #[serde(default)]
     issuer: Option<String>,
     name: String,
-    #[serde(default, deserialize_with = "present")]
-    secret: Option<FieldValue>,
-    #[serde(default, deserialize_with = "present")]
-    token: Option<FieldValue>,
-    #[serde(default)]
-    algorithm: Option<String>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    secret: Option<FieldValue<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    token: Option<FieldValue<'a>>,
+    #[serde(default, borrow)]
+    algorithm: Option<Cow<'a, str>>,
     #[serde(default)]
     digits: Option<u64>,
     #[serde(default)]
     period: Option<u64>,
 }
 
-impl WireAccount {
+impl WireAccount<'_> {
     /// REQ-PAYLOAD-010 to REQ-PAYLOAD-016, in that order.
     fn into_account(self) -> Result<BackupAccount> {
         check_id(&self.id)?;
@@ -351,7 +357,7 @@ impl WireAccount {
                     "a {account_type} placeholder carries id, type and name only"
                 )));
             }
-            Zeroizing::new(String::new())
+            FieldText::Borrowed("")
         };
         if let Some(issuer) = &self.issuer {
             check_issuer(issuer)?;
@@ -380,60 +386,90 @@ impl WireAccount {
     }
 }
 
-/// A member whose presence matters whatever its value: a string (kept, wiped on drop) or
-/// anything else (skipped). `null` counts as present.
-enum FieldValue {
-    Text(Zeroizing<String>),
+/// A member whose presence matters whatever its value: a string or anything else (skipped).
+/// `null` counts as present.
+enum FieldValue<'a> {
+    Text(FieldText<'a>),
     Other,
 }
 
-fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<FieldValue>, D::Error> {
+/// A string member's text: borrowed from the input (which its owner wipes), or, when it held
+/// escapes, an unescaped copy wiped on drop.
+enum FieldText<'a> {
+    Borrowed(&'a str),
+    Owned(Zeroizing<String>),
+}
+
+impl std::ops::Deref for FieldText<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            FieldText::Borrowed(s) => s,
+            FieldText::Owned(s) => s,
+        }
+    }
+}
+
+fn present<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<FieldValue<'de>>, D::Error> {
     FieldValue::deserialize(d).map(Some)
 }
 
-impl<'de> Deserialize<'de> for FieldValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<FieldValue, D::Error> {
+impl<'de> Deserialize<'de> for FieldValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<FieldValue<'de>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = FieldValue;
+            type Value = FieldValue<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<FieldValue, E> {
-                Ok(FieldValue::Text(Zeroizing::new(v.to_owned())))
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<FieldValue<'de>, E> {
+                Ok(FieldValue::Text(FieldText::Borrowed(v)))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<FieldValue, E> {
-                Ok(FieldValue::Text(Zeroizing::new(v)))
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<FieldValue<'de>, E> {
+                Ok(FieldValue::Text(FieldText::Owned(Zeroizing::new(
+                    v.to_owned(),
+                ))))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<FieldValue, E> {
+            fn visit_string<E: de::Error>(
+                self,
+                v: String,
+            ) -> std::result::Result<FieldValue<'de>, E> {
+                Ok(FieldValue::Text(FieldText::Owned(Zeroizing::new(v))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<FieldValue, E> {
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<FieldValue, E> {
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<FieldValue, E> {
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<FieldValue, E> {
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
-            fn visit_none<E: de::Error>(self) -> std::result::Result<FieldValue, E> {
+            fn visit_none<E: de::Error>(self) -> std::result::Result<FieldValue<'de>, E> {
                 Ok(FieldValue::Other)
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 mut seq: A,
-            ) -> std::result::Result<FieldValue, A::Error> {
+            ) -> std::result::Result<FieldValue<'de>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(FieldValue::Other)
             }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> std::result::Result<FieldValue, A::Error> {
+            ) -> std::result::Result<FieldValue<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(FieldValue::Other)
             }

@@ -429,13 +429,16 @@ fn existing_recipients(
         .collect()
 }
 
+/// Writes `parsed` back with other recipients. The protected header is kept as sent; iv,
+/// ciphertext and tag are encoded again from their bytes, which gives the text they were read
+/// from (unpadded base64url with zero trailing bits, the only form `wire::parse` accepts).
 fn rewrite(parsed: &Parsed, recipients: Vec<OutRecipient>) -> Result<Vec<u8>> {
     write_container(
         &parsed.protected_b64,
         recipients,
-        &parsed.iv_b64,
-        &parsed.ciphertext_b64,
-        &parsed.tag_b64,
+        &BASE64URL_NOPAD.encode(&parsed.iv),
+        &BASE64URL_NOPAD.encode(&parsed.ciphertext),
+        &BASE64URL_NOPAD.encode(&parsed.tag),
     )
 }
 

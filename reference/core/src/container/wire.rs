@@ -1,6 +1,7 @@
 //! The container's JSON form (JWE General JSON Serialization, RFC 7516 section 7.2.1) and
 //! every check `spec/container.md` makes before a key is touched, in the spec's order.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -33,11 +34,6 @@ pub(super) struct Parsed {
     pub iv: Vec<u8>,
     pub ciphertext: Vec<u8>,
     pub tag: Vec<u8>,
-    /// The base64url text of iv, ciphertext and tag, kept to write the container back
-    /// unchanged when only recipients change.
-    pub iv_b64: String,
-    pub ciphertext_b64: String,
-    pub tag_b64: String,
 }
 
 /// One recipient that passed its checks.
@@ -50,14 +46,20 @@ pub(super) struct ParsedRecipient {
     pub encrypted_key: Vec<u8>,
 }
 
+/// The container's members, its long base64url texts borrowed from the input where they hold
+/// no escapes (they never do when well formed), so that reading a container does not copy its
+/// ciphertext before decoding it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireContainer {
+struct WireContainer<'a> {
     protected: String,
     recipients: Vec<WireRecipient>,
-    iv: String,
-    ciphertext: String,
-    tag: String,
+    #[serde(borrow)]
+    iv: Cow<'a, str>,
+    #[serde(borrow)]
+    ciphertext: Cow<'a, str>,
+    #[serde(borrow)]
+    tag: Cow<'a, str>,
 }
 
 #[derive(Deserialize)]
@@ -178,9 +180,6 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
         iv,
         ciphertext,
         tag,
-        iv_b64: wire.iv,
-        ciphertext_b64: wire.ciphertext,
-        tag_b64: wire.tag,
     })
 }
 
