@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{authbackup, create_args, strs, two_backups, Scratch};
+use common::{authbackup, contents, create_args, strs, two_backups, Scratch};
 
 /// Strings of the inputs below that are secrets (or stand for them): no error line may
 /// contain any of them.
@@ -15,20 +13,6 @@ const SECRETS: [&str; 3] = [
     "MFRGGZDFMZTWQ2L",
     "Correct-Horse-Battery",
 ];
-
-/// Every entry of `dir` (hidden files included) with its bytes.
-fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let bytes = std::fs::read(e.path()).unwrap_or_default();
-            (e.file_name().to_string_lossy().into_owned(), bytes)
-        })
-        .collect();
-    entries.sort();
-    entries
-}
 
 /// The input files of the failing commands, beside a key and two backups.
 /// Returns the kid of the key.

@@ -5,25 +5,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{accounts, authbackup, create_args, ok, strs, two_backups, Scratch};
+use common::{accounts, authbackup, contents, create_args, ok, strs, two_backups, Scratch};
 use serde_json::Value;
-
-/// Every entry of `dir` (hidden files included) with its bytes, to compare before and after.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let bytes = std::fs::read(e.path()).unwrap_or_default();
-            (e.file_name().to_string_lossy().into_owned(), bytes)
-        })
-        .collect();
-    entries.sort();
-    entries
-}
 
 /// The ids in a device accounts file.
 fn ids(path: &str) -> BTreeSet<String> {
@@ -76,7 +61,7 @@ fn concurrent_restores_lose_no_account() {
             }
         }
     }
-    let leftovers: Vec<String> = snapshot(&s.dir)
+    let leftovers: Vec<String> = contents(&s.dir)
         .into_iter()
         .map(|(n, _)| n)
         .filter(|n| n.starts_with('.'))
@@ -110,10 +95,10 @@ impl Running {
 }
 
 fn fails_and_changes_nothing(s: &Scratch, args: &[&str]) -> Output {
-    let before = snapshot(&s.dir);
+    let before = contents(&s.dir);
     let out = authbackup(args);
     assert!(!out.status.success(), "{args:?} succeeded");
-    assert_eq!(snapshot(&s.dir), before, "{args:?} changed the folder");
+    assert_eq!(contents(&s.dir), before, "{args:?} changed the folder");
     out
 }
 
@@ -154,7 +139,7 @@ fn the_next_command_removes_stale_temporary_files() {
     std::fs::write(s.path(".device.json.tmp"), accounts("secret", 1)).unwrap();
     std::fs::write(s.path(".other.json.Zz99.abf-tmp"), "not ours to remove").unwrap();
     assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
-    let names: Vec<String> = snapshot(&s.dir).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = contents(&s.dir).into_iter().map(|(n, _)| n).collect();
     assert!(
         !names.iter().any(|n| n.starts_with(".device.json")),
         "{names:?}"
@@ -182,9 +167,9 @@ fn a_symlinked_device_file_is_written_through() {
     );
     // A dangling link is refused, and stays as it was.
     std::fs::remove_file(s.path("real.json")).unwrap();
-    let before = snapshot(&s.dir);
+    let before = contents(&s.dir);
     assert!(!restore_cmd(&s, "a.abf").output().unwrap().status.success());
-    assert_eq!(snapshot(&s.dir), before);
+    assert_eq!(contents(&s.dir), before);
 }
 
 #[test]
@@ -207,7 +192,7 @@ fn killed_restores_leave_nothing_after_the_next_command() {
             .expect("the device file is always complete JSON");
     }
     assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
-    let hidden: Vec<String> = snapshot(&s.dir)
+    let hidden: Vec<String> = contents(&s.dir)
         .into_iter()
         .map(|(n, _)| n)
         .filter(|n| n.starts_with('.'))
