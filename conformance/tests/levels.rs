@@ -166,3 +166,60 @@ fn known_bad_otp_implementations_with_rfc_bugs_are_caught_at_level_rfc() {
         assert!(r.summary.failed > 0, "{name} passes the rfc level");
     }
 }
+
+/// True for inputs the RFCs let a library refuse but not answer wrongly: those of the cases
+/// flagged `MayRefuse` (keys over 64 bytes, periods other than 30 seconds, a URI fragment),
+/// and a candidate that is not d ASCII digits, which a verifier may refuse instead of matching
+/// nothing.
+fn may_refuse(op: &str, input: &Value) -> bool {
+    thread_local! {
+        static FLAGGED: Vec<Value> = cases()
+            .into_iter()
+            .filter(|c| c.case.flags.iter().any(|f| f == "MayRefuse"))
+            .map(|c| c.case.input)
+            .collect();
+    }
+    let digits = input["digits"].as_u64().unwrap_or(6) as usize;
+    let candidate = input["candidate"].as_str().unwrap_or("");
+    let not_digits = candidate.len() != digits || !candidate.bytes().all(|b| b.is_ascii_digit());
+    (op == "totp.verify" && not_digits) || FLAGGED.with(|f| f.contains(input))
+}
+
+#[test]
+fn refusals_the_rfcs_allow_deviate_from_policy_only_and_wrong_answers_from_the_rfcs() {
+    let mut refusing = Variant(|op: &str, input: &Value, answer| {
+        if may_refuse(op, input) {
+            Answer::Error("invalid_parameter".into())
+        } else {
+            answer
+        }
+    });
+    let rfc = run(&mut refusing, &otp_only(&[Level::Rfc]));
+    assert!(rfc.success(), "{}", report::human(&rfc));
+    let both = run(&mut refusing, &otp_only(&[]));
+    let failed: Vec<_> = both
+        .cases
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .collect();
+    assert!(failed.len() > 10, "the refusals fail at the policy level");
+    assert!(failed.iter().all(|c| matches!(
+        c.status,
+        Status::Failed {
+            deviation: Level::Policy,
+            ..
+        }
+    )));
+    // The same inputs answered wrongly instead: deviations from the RFCs.
+    let mut wrong = Variant(|op: &str, input: &Value, answer| match answer {
+        Answer::Ok(v) if may_refuse(op, input) && v.get("code").is_some() => {
+            Answer::Ok(json!({ "code": "0".repeat(v["code"].as_str().unwrap().len()) }))
+        }
+        Answer::Ok(v) if may_refuse(op, input) && op == "totp.verify" => {
+            Answer::Ok(json!({ "step": v["step"].as_u64().map_or(0, |s| s + 1) }))
+        }
+        other => other,
+    });
+    let rfc = run(&mut wrong, &otp_only(&[Level::Rfc]));
+    assert!(rfc.summary.failed > 10, "{}", report::closing(&rfc));
+}
