@@ -88,15 +88,14 @@ impl<'a> DeviceIndex<'a> {
         }
     }
 
-    /// The device accounts identical to `b` (same type, secret, parameters), in device order.
-    fn same_secret<'s>(&'s self, b: &BackupAccount) -> impl Iterator<Item = usize> + 's {
-        let first = b.key().and_then(|k| {
+    /// The first device account identical to `b` (same type, secret, parameters).
+    fn first_same_secret(&self, b: &BackupAccount) -> Option<usize> {
+        b.key().and_then(|k| {
             let by_secret: &HashMap<SecretKey<'_>, usize> = &self.by_secret;
             by_secret
                 .get(&(b.account_type, k.secret.expose_bytes(), k.params))
                 .copied()
-        });
-        chain(&self.next_same_secret, first)
+        })
     }
 
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
@@ -106,12 +105,20 @@ impl<'a> DeviceIndex<'a> {
     /// per backup account, the device index and how it matched.
     pub fn match_all(&mut self, backup: &[BackupAccount]) -> Vec<Option<(usize, MatchKind)>> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
+        // Each backup account's id and secret are looked up once, for the first three passes.
+        let hits: Vec<(Option<usize>, Option<usize>)> = backup
+            .iter()
+            .map(|b| {
+                let by_id = self.by_id.get(b.id.as_str()).copied();
+                (by_id, self.first_same_secret(b))
+            })
+            .collect();
         // Pass 1: the device account with the backup account's id is identical to it.
-        for (j, b) in backup.iter().enumerate() {
-            let Some(&i) = self.by_id.get(b.id.as_str()) else {
+        for (j, &(by_id, same_secret)) in hits.iter().enumerate() {
+            let Some(i) = by_id else {
                 continue;
             };
-            if !self.matched[i] && self.same_secret(b).any(|k| k == i) {
+            if !self.matched[i] && chain(&self.next_same_secret, same_secret).any(|k| k == i) {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Secret));
             }
@@ -120,31 +127,21 @@ impl<'a> DeviceIndex<'a> {
         // may find the same one (a backup holding one account twice): identical matches
         // change nothing, so they need not be one to one, and restoring twice must find the
         // copy the first restore made.
-        for (j, b) in backup.iter().enumerate() {
-            if found[j].is_some() {
-                continue;
-            }
-            let chosen = {
-                let mut identical = self.same_secret(b).peekable();
-                let first = identical.peek().copied();
-                first.map(|first| identical.find(|&i| !self.matched[i]).unwrap_or(first))
-            };
-            let Some(i) = chosen else {
+        for (j, &(_, same_secret)) in hits.iter().enumerate() {
+            let Some(first) = same_secret.filter(|_| found[j].is_none()) else {
                 continue;
             };
+            let i = chain(&self.next_same_secret, Some(first))
+                .find(|&i| !self.matched[i])
+                .unwrap_or(first);
             self.matched[i] = true;
             found[j] = Some((i, MatchKind::Secret));
         }
         // Pass 3: the same id.
-        for (j, b) in backup.iter().enumerate() {
-            if found[j].is_some() {
-                continue;
-            }
-            if let Some(&i) = self.by_id.get(b.id.as_str()) {
-                if !self.matched[i] {
-                    self.matched[i] = true;
-                    found[j] = Some((i, MatchKind::Id));
-                }
+        for (j, &(by_id, _)) in hits.iter().enumerate() {
+            if let Some(i) = by_id.filter(|&i| found[j].is_none() && !self.matched[i]) {
+                self.matched[i] = true;
+                found[j] = Some((i, MatchKind::Id));
             }
         }
         // Pass 4: the same type, issuer and name after normalisation.
