@@ -61,12 +61,17 @@ fn concurrent_restores_lose_no_account() {
             }
         }
     }
-    let leftovers: Vec<String> = contents(&s.dir)
+    assert_no_hidden_files(&s);
+}
+
+/// No hidden file (a temporary file of this tool) is left in the scratch folder.
+fn assert_no_hidden_files(s: &Scratch) {
+    let hidden: Vec<String> = contents(&s.dir)
         .into_iter()
         .map(|(n, _)| n)
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert!(hidden.is_empty(), "temporary files left: {hidden:?}");
 }
 
 /// A started command, waited for later.
@@ -192,12 +197,7 @@ fn killed_restores_leave_nothing_after_the_next_command() {
             .expect("the device file is always complete JSON");
     }
     assert!(restore_cmd(&s, "a.abf").output().unwrap().status.success());
-    let hidden: Vec<String> = contents(&s.dir)
-        .into_iter()
-        .map(|(n, _)| n)
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(hidden.is_empty(), "temporary files left: {hidden:?}");
+    assert_no_hidden_files(&s);
 }
 
 #[test]
