@@ -381,7 +381,7 @@ fn unwrap_cek(parsed: &Parsed, credential: &Credential) -> Result<Zeroizing<Vec<
                 .map_err(|e| Error::invalid_parameter(format!("passphrase: {e}")))?,
         ),
     };
-    let header = JweHeader::from_map(recipient.header.clone()).map_err(|_| failed())?;
+    let header = JweHeader::from_map(recipient.header_map()).map_err(|_| failed())?;
     let cek = decrypter
         .decrypt(
             Some(&recipient.encrypted_key),
@@ -423,7 +423,7 @@ fn existing_recipients(
         .iter()
         .filter(|r| keep(r))
         .map(|r| OutRecipient {
-            header: r.header.clone(),
+            header: r.header_map(),
             encrypted_key: BASE64URL_NOPAD.encode(&r.encrypted_key),
         })
         .collect()

@@ -41,9 +41,17 @@ pub(super) struct ParsedRecipient {
     pub alg: KeyAlgorithm,
     pub kid: String,
     pub p2c: Option<u32>,
-    /// The recipient header as sent (the members josekit needs to unwrap).
-    pub header: Map<String, Value>,
+    /// The recipient header's members as sent (what josekit needs to unwrap).
+    pub header: Vec<(&'static str, Value)>,
     pub encrypted_key: Vec<u8>,
+}
+
+impl ParsedRecipient {
+    /// The recipient header as a JSON object.
+    pub fn header_map(&self) -> Map<String, Value> {
+        let members = self.header.iter();
+        members.map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
 }
 
 /// The container's members, its long base64url texts borrowed from the input where they hold
@@ -52,8 +60,10 @@ pub(super) struct ParsedRecipient {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WireContainer<'a> {
-    protected: String,
-    recipients: Vec<WireRecipient>,
+    #[serde(borrow)]
+    protected: Cow<'a, str>,
+    #[serde(borrow)]
+    recipients: Vec<WireRecipient<'a>>,
     #[serde(borrow)]
     iv: Cow<'a, str>,
     #[serde(borrow)]
@@ -64,38 +74,135 @@ struct WireContainer<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireRecipient {
-    header: StrictMap,
-    encrypted_key: String,
+struct WireRecipient<'a> {
+    #[serde(borrow)]
+    header: RecipientHeader<'a>,
+    #[serde(borrow)]
+    encrypted_key: Cow<'a, str>,
 }
 
-/// A JSON object whose member names must be unique (RFC 7515 section 4 lets a reader
-/// reject duplicates; ABF requires it).
-struct StrictMap(Map<String, Value>);
+/// The members a recipient header may have, whatever its algorithm.
+const RECIPIENT_MEMBERS: [&str; 5] = ["alg", "kid", "epk", "p2s", "p2c"];
 
-impl<'de> Deserialize<'de> for StrictMap {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<StrictMap, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StrictMap;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<StrictMap, A::Error> {
-                let mut map = Map::new();
-                while let Some((k, v)) = m.next_entry::<String, Value>()? {
-                    if map.contains_key(&k) {
-                        return Err(de::Error::custom(format!("duplicate member {k:?}")));
-                    }
-                    map.insert(k, v);
+/// A recipient header, read into [`RECIPIENT_MEMBERS`]' slots.
+struct RecipientHeader<'de>(Slots<'de, 5>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RecipientHeader<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let slots = de::DeserializeSeed::deserialize(Slots::new(&RECIPIENT_MEMBERS), d)?;
+        Ok(RecipientHeader(slots))
+    }
+}
+
+fn duplicate<E: de::Error>(name: &str) -> E {
+    E::custom(format!("duplicate member {name:?}"))
+}
+
+/// A JSON object read into one slot per expected member name. Member names must be unique
+/// (RFC 7515 section 4 lets a reader reject duplicates; ABF requires it); members with other
+/// names are only named. Reading a header this way builds no map and copies no name.
+struct Slots<'de, const N: usize> {
+    names: &'static [&'static str; N],
+    values: [Option<Value>; N],
+    /// Every member's name, in the order sent.
+    sent: Vec<Cow<'de, str>>,
+}
+
+impl<'de, const N: usize> Slots<'de, N> {
+    fn new(names: &'static [&'static str; N]) -> Self {
+        Slots {
+            names,
+            values: std::array::from_fn(|_| None),
+            sent: Vec::new(),
+        }
+    }
+
+    /// Reads a JSON object with members `names` from `json`.
+    fn read(json: &'de [u8], names: &'static [&'static str; N]) -> serde_json::Result<Self> {
+        let mut d = serde_json::Deserializer::from_slice(json);
+        let slots = de::DeserializeSeed::deserialize(Slots::new(names), &mut d)?;
+        d.end()?;
+        Ok(slots)
+    }
+
+    /// The member called `name`, one of the expected names.
+    fn get(&self, name: &str) -> Option<&Value> {
+        let i = self.names.iter().position(|n| *n == name)?;
+        self.values[i].as_ref()
+    }
+
+    /// The names sent, in order, that are not in `names`.
+    fn others<'s>(&'s self, names: &'s [&str]) -> impl Iterator<Item = &'s str> + 's {
+        self.sent
+            .iter()
+            .map(|n| &**n)
+            .filter(|n| !names.contains(n))
+    }
+
+    /// The members sent that have a slot, in the order sent.
+    fn into_members(mut self) -> Vec<(&'static str, Value)> {
+        let mut members = Vec::with_capacity(self.sent.len());
+        for name in &self.sent {
+            if let Some(i) = self.names.iter().position(|n| *n == name) {
+                if let Some(v) = self.values[i].take() {
+                    members.push((self.names[i], v));
                 }
-                Ok(StrictMap(map))
             }
         }
-        d.deserialize_map(V)
+        members
+    }
+}
+
+impl<'de: 'a, 'a, const N: usize> de::DeserializeSeed<'de> for Slots<'a, N> {
+    type Value = Self;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a, const N: usize> Visitor<'de> for Slots<'a, N> {
+    type Value = Self;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut m: A) -> std::result::Result<Self, A::Error> {
+        while let Some(Name(name)) = m.next_key()? {
+            match self.names.iter().position(|n| *n == name) {
+                Some(i) if self.values[i].is_some() => return Err(duplicate(&name)),
+                Some(i) => self.values[i] = Some(m.next_value()?),
+                None if self.sent.contains(&name) => return Err(duplicate(&name)),
+                None => {
+                    m.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            self.sent.push(name);
+        }
+        Ok(self)
+    }
+}
+
+/// A member name, borrowed from the input where it holds no escape.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -174,7 +281,7 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
     let ciphertext = decode_exact("ciphertext", &wire.ciphertext, None)?;
     let tag = decode_exact("tag", &wire.tag, Some(16))?;
     Ok(Parsed {
-        protected_b64: wire.protected,
+        protected_b64: wire.protected.into_owned(),
         meta,
         recipients,
         iv,
@@ -182,6 +289,18 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
         tag,
     })
 }
+
+/// The members of a protected header, all required.
+const PROTECTED_MEMBERS: [&str; 8] = [
+    "typ",
+    "cty",
+    "enc",
+    "abf_version",
+    "platform",
+    "backup_id",
+    "generation",
+    "created",
+];
 
 /// REQ-CONTAINER-010 to REQ-CONTAINER-016.
 fn parse_protected(b64: &str) -> Result<BackupMeta> {
@@ -198,8 +317,8 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
             "the protected header is longer than {MAX_PROTECTED_HEADER_BYTES} bytes"
         )));
     }
-    let StrictMap(h) =
-        serde_json::from_slice(&bytes).map_err(|e| Error::json("the protected header", &e))?;
+    let h = Slots::read(&bytes, &PROTECTED_MEMBERS)
+        .map_err(|e| Error::json("the protected header", &e))?;
     match h.get("abf_version").map(Value::as_u64) {
         None => return Err(Error::malformed("the protected header has no abf_version")),
         Some(None) => return Err(Error::malformed("abf_version must be a non-negative integer")),
@@ -211,7 +330,7 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
         }
         Some(Some(_)) => {}
     }
-    if h.contains_key("zip") {
+    if h.others(&PROTECTED_MEMBERS).any(|k| k == "zip") {
         return Err(Error::new(
             ErrorCode::AlgorithmNotAllowed,
             "compression (\"zip\") is not allowed",
@@ -227,17 +346,7 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
             ))
         }
     }
-    const MEMBERS: [&str; 8] = [
-        "typ",
-        "cty",
-        "enc",
-        "abf_version",
-        "platform",
-        "backup_id",
-        "generation",
-        "created",
-    ];
-    if let Some(extra) = h.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
+    if let Some(extra) = h.others(&PROTECTED_MEMBERS).next() {
         return Err(Error::malformed(format!(
             "the protected header must not have {extra:?}"
         )));
@@ -273,8 +382,8 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
 
 /// REQ-CONTAINER-020 to REQ-CONTAINER-027.
 fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
-    let StrictMap(h) = r.header;
-    if h.contains_key("zip") {
+    let RecipientHeader(h) = r.header;
+    if h.sent.iter().any(|k| k == "zip") {
         return Err(Error::new(
             ErrorCode::AlgorithmNotAllowed,
             "compression (\"zip\") is not allowed",
@@ -290,7 +399,7 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
         KeyAlgorithm::EcdhEsA256Kw => &["alg", "kid", "epk"],
         KeyAlgorithm::Pbes2Hs512A256Kw => &["alg", "kid", "p2s", "p2c"],
     };
-    if let Some(extra) = h.keys().find(|k| !allowed.contains(&k.as_str())) {
+    if let Some(extra) = h.others(allowed).next() {
         return Err(Error::malformed(format!(
             "{} recipient headers must not have {extra:?}",
             alg.name()
@@ -344,7 +453,7 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
         alg,
         kid,
         p2c,
-        header: h,
+        header: h.into_members(),
         encrypted_key,
     })
 }

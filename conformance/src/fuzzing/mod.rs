@@ -5,9 +5,7 @@
 //! never opens.
 
 use arbitrary::{Arbitrary, Unstructured};
-use authbackup::account::{
-    AccountState, AccountType, BackupAccount, CodeParams, DeviceAccount, OtpKey,
-};
+use authbackup::account::{AccountState, AccountType, CodeParams, DeviceAccount};
 use authbackup::container::{self, Credential, RecoveryKey};
 use authbackup::lifecycle::{Effect, Environment, Event, KeyProvider, Machine, RecoveryAccount};
 use authbackup::payload::{BackupMeta, Payload};
@@ -15,6 +13,9 @@ use authbackup::platform::Platform;
 use authbackup::restore::{self, Outcome, Policy};
 use authbackup::uri::KeyUri;
 use authbackup::Secret;
+
+mod tamper;
+pub use tamper::container_structured;
 
 /// The fuzz targets, by name (the names of `fuzz/fuzz_targets/*.rs` and of the corpus folders).
 pub const TARGETS: [&str; 7] = [
@@ -99,150 +100,6 @@ pub fn container_raw(data: &[u8]) {
             info.as_ref().ok().map(|i| &i.meta)
         );
     }
-}
-
-/// An edit an attacker with the storage account can make to a sealed container.
-#[derive(Arbitrary, Debug)]
-enum Edit {
-    /// Flip one bit of a base64url member (`protected`, `iv`, `ciphertext`, `tag`, `encrypted_key`).
-    FlipBit { member: u8, bit: u16 },
-    /// Set a recipient header member to a string.
-    SetRecipientText { member: u8, value: String },
-    /// Set a recipient header member to a number.
-    SetRecipientNumber { member: u8, value: i64 },
-    /// Add a member to the protected header (re-encoded).
-    SetProtected { member: u8, value: String },
-    /// Cut the container short.
-    Truncate { keep: u16 },
-    /// Duplicate the recipient under another kid.
-    DuplicateRecipient { kid: String },
-}
-
-const MEMBERS: [&str; 8] = ["alg", "kid", "p2c", "p2s", "epk", "zip", "enc", "platform"];
-
-/// Structure-aware container edits: no edit that changes the container makes it open.
-pub fn container_structured(data: &[u8]) {
-    let mut u = Unstructured::new(data);
-    let Ok(edits) = Vec::<Edit>::arbitrary(&mut u) else {
-        return;
-    };
-    let parsed = sealed_fixture();
-    let mut v = parsed.clone();
-    use data_encoding::BASE64URL_NOPAD as B64;
-    let mut truncate = None;
-    for edit in edits.iter().take(4) {
-        match edit {
-            Edit::FlipBit { member, bit } => {
-                let slot = match member % 5 {
-                    0 => &mut v["protected"],
-                    1 => &mut v["iv"],
-                    2 => &mut v["ciphertext"],
-                    3 => &mut v["tag"],
-                    _ => &mut v["recipients"][0]["encrypted_key"],
-                };
-                if let Some(mut bytes) = slot.as_str().and_then(|s| B64.decode(s.as_bytes()).ok()) {
-                    if !bytes.is_empty() {
-                        let i = (*bit as usize / 8) % bytes.len();
-                        bytes[i] ^= 1 << (bit % 8);
-                        *slot = B64.encode(&bytes).into();
-                    }
-                }
-            }
-            Edit::SetRecipientText { member, value } => {
-                v["recipients"][0]["header"][MEMBERS[*member as usize % MEMBERS.len()]] =
-                    value.clone().into();
-            }
-            Edit::SetRecipientNumber { member, value } => {
-                v["recipients"][0]["header"][MEMBERS[*member as usize % MEMBERS.len()]] =
-                    (*value).into();
-            }
-            Edit::SetProtected { member, value } => {
-                let decoded = v["protected"]
-                    .as_str()
-                    .and_then(|s| B64.decode(s.as_bytes()).ok());
-                if let Some(mut h) =
-                    decoded.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                {
-                    h[MEMBERS[*member as usize % MEMBERS.len()]] = value.clone().into();
-                    v["protected"] = B64.encode(h.to_string().as_bytes()).into();
-                }
-            }
-            Edit::Truncate { keep } => truncate = Some(*keep as usize),
-            Edit::DuplicateRecipient { kid } => {
-                let mut r = v["recipients"][0].clone();
-                r["header"]["kid"] = kid.clone().into();
-                if let Some(list) = v["recipients"].as_array_mut() {
-                    list.push(r);
-                }
-            }
-        }
-    }
-    let mut bytes = v.to_string().into_bytes();
-    if let Some(keep) = truncate {
-        bytes.truncate(keep.min(bytes.len()));
-    }
-    // Whatever opens must carry the sealed container's authenticated parts and its key
-    // recipient exactly: the only edit that may still open is an added recipient.
-    if let Ok(o) = container::open(&bytes, fuzz_key()) {
-        let original = parsed;
-        let edited: serde_json::Value =
-            serde_json::from_slice(&bytes).expect("it opened, so it parses");
-        for member in ["protected", "iv", "ciphertext", "tag"] {
-            assert_eq!(
-                edited[member], original[member],
-                "{member} changed and the container still opened: {edits:?}"
-            );
-        }
-        let ours = |v: &serde_json::Value| {
-            v["recipients"]
-                .as_array()
-                .and_then(|l| l.iter().find(|r| r["header"]["kid"] == "fuzz").cloned())
-        };
-        assert_eq!(
-            ours(&edited),
-            ours(original),
-            "the key's recipient changed and the container still opened"
-        );
-        assert_eq!(o.payload.meta().backup_id(), "fuzz");
-    }
-}
-
-/// The container every `container_structured` input edits, as a JSON value, sealed and parsed
-/// once per process (doing either per input would spend the fuzzer's time on what the
-/// property does not test).
-fn sealed_fixture() -> &'static serde_json::Value {
-    static SEALED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SEALED.get_or_init(|| serde_json::from_slice(&seal_fixture()).expect("the fixture is JSON"))
-}
-
-fn seal_fixture() -> Vec<u8> {
-    let payload = Payload::new(
-        BackupMeta::new(Platform::Ios, "fuzz", 1, 0).unwrap(),
-        vec![BackupAccount::with_codes(
-            "a",
-            AccountType::Totp,
-            Some("I".into()),
-            "n",
-            OtpKey {
-                secret: Secret::from_bytes(vec![1; 10]).expect("10 bytes"),
-                params: CodeParams::default(),
-            },
-        )
-        .unwrap()],
-    )
-    .unwrap();
-    let mut n = 0u8;
-    container::seal_with_randomness(
-        &payload,
-        std::slice::from_ref(fuzz_key()),
-        &mut |b: &mut [u8]| {
-            for x in b {
-                n = n.wrapping_add(1);
-                *x = n;
-            }
-        },
-    )
-    .expect("fixture seals")
 }
 
 /// A small account, so that matches are likely.
@@ -495,14 +352,20 @@ pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
     }
     // One export of each format (the importers' test fixtures, built in), behind its selector.
     for (selector, bytes) in [
-        (0u8, &include_bytes!("../import-fixtures/otpauth.txt")[..]),
-        (1, include_bytes!("../import-fixtures/google-migration.txt")),
-        (2, include_bytes!("../import-fixtures/aegis-plain.json")),
-        (3, include_bytes!("../import-fixtures/2fas-plain.2fas")),
-        (4, include_bytes!("../import-fixtures/andotp-plain.json")),
-        (5, include_bytes!("../import-fixtures/freeotp-plus.json")),
-        (6, include_bytes!("../import-fixtures/bitwarden.json")),
-        (6, include_bytes!("../import-fixtures/bitwarden.csv")),
+        (
+            0u8,
+            &include_bytes!("../../import-fixtures/otpauth.txt")[..],
+        ),
+        (
+            1,
+            include_bytes!("../../import-fixtures/google-migration.txt"),
+        ),
+        (2, include_bytes!("../../import-fixtures/aegis-plain.json")),
+        (3, include_bytes!("../../import-fixtures/2fas-plain.2fas")),
+        (4, include_bytes!("../../import-fixtures/andotp-plain.json")),
+        (5, include_bytes!("../../import-fixtures/freeotp-plus.json")),
+        (6, include_bytes!("../../import-fixtures/bitwarden.json")),
+        (6, include_bytes!("../../import-fixtures/bitwarden.csv")),
     ] {
         let mut seed = vec![selector];
         seed.extend_from_slice(bytes);
