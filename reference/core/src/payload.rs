@@ -97,9 +97,8 @@ impl Payload {
     /// (`too_large`), no id twice (`duplicate_account`).
     pub fn new(meta: BackupMeta, accounts: Vec<BackupAccount>) -> Result<Payload> {
         check_count(accounts.len())?;
-        let mut ids = UniqueIds::with_capacity(accounts.len());
-        for (index, account) in accounts.iter().enumerate() {
-            ids.admit(index, account.id())?;
+        if let Some(index) = first_repeated_id(accounts.iter().map(BackupAccount::id)) {
+            return Err(in_account(index, duplicate()));
         }
         Ok(Payload { meta, accounts })
     }
@@ -141,12 +140,14 @@ impl Payload {
             wire.created,
         )?;
         check_count(wire.accounts.len())?;
-        let mut ids = UniqueIds::with_capacity(wire.accounts.len());
+        // An account's own rules are checked before whether its id came earlier.
+        let repeated = first_repeated_id(wire.accounts.iter().map(|w| w.id.as_str()));
         let mut accounts = Vec::with_capacity(wire.accounts.len());
         for (index, w) in wire.accounts.into_iter().enumerate() {
-            let account = w.into_account().map_err(|e| in_account(index, e))?;
-            ids.admit(index, account.id())?;
-            accounts.push(account);
+            accounts.push(w.into_account().map_err(|e| in_account(index, e))?);
+            if repeated == Some(index) {
+                return Err(in_account(index, duplicate()));
+            }
         }
         Ok(Payload { meta, accounts })
     }
@@ -221,22 +222,11 @@ fn check_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// The account ids seen so far: REQ-PAYLOAD-017, no id twice.
-struct UniqueIds(HashSet<String>);
-
-impl UniqueIds {
-    fn with_capacity(n: usize) -> UniqueIds {
-        UniqueIds(HashSet::with_capacity(n))
-    }
-
-    /// `duplicate_account` (at `accounts[index]`) when `id` was seen before.
-    fn admit(&mut self, index: usize, id: &str) -> Result<()> {
-        if self.0.insert(id.to_string()) {
-            Ok(())
-        } else {
-            Err(in_account(index, duplicate()))
-        }
-    }
+/// REQ-PAYLOAD-017, no id twice: the index of the first id that came earlier, if any.
+fn first_repeated_id<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Option<usize> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.enumerate()
+        .find_map(|(index, id)| (!seen.insert(id)).then_some(index))
 }
 
 fn in_account(index: usize, e: Error) -> Error {

@@ -36,6 +36,14 @@ impl Secret {
     /// (ignored), `=` padding optional but correct when present. Rejects other characters,
     /// impossible lengths, non-zero trailing bits and empty input with `invalid_secret`.
     pub fn from_base32(text: &str) -> Result<Secret> {
+        // The form writers produce (upper case, no spaces, no padding) decodes as it is.
+        let canonical = |b: &u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b);
+        if !text.is_empty() && text.as_bytes().iter().all(canonical) {
+            let bytes = BASE32_NOPAD
+                .decode(text.as_bytes())
+                .map_err(|e| base32_error(e.kind, text.len()))?;
+            return Secret::from_bytes(bytes);
+        }
         let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
         for (index, c) in text.chars().enumerate() {
             match c {

@@ -20,7 +20,7 @@ pub fn check_issuer(issuer: &str) -> Result<()> {
 /// A display name: non-empty, no outer spaces, at most [`MAX_NAME_BYTES`], no control
 /// characters.
 pub fn check_name(what: &str, text: &str) -> Result<()> {
-    if text.is_empty() || text.trim_matches(' ').len() != text.len() {
+    if text.is_empty() || text.starts_with(' ') || text.ends_with(' ') {
         return Err(Error::invalid_parameter(format!(
             "the {what} must be non-empty without leading or trailing spaces"
         )));
@@ -51,7 +51,13 @@ pub(crate) fn check_length(what: &str, text: &str, max: usize) -> Result<()> {
 
 /// `invalid_parameter` when `text` holds a control character (Unicode category Cc).
 pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
-    if text.chars().any(char::is_control) {
+    // Every ASCII control is one byte; outside ASCII, C1 controls are two.
+    let control = if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_control())
+    } else {
+        text.chars().any(char::is_control)
+    };
+    if control {
         return Err(Error::invalid_parameter(format!(
             "the {what} contains a control character"
         )));

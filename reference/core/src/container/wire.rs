@@ -65,11 +65,39 @@ struct WireContainer<'a> {
     #[serde(borrow)]
     recipients: Vec<WireRecipient<'a>>,
     #[serde(borrow)]
-    iv: Cow<'a, str>,
+    iv: Base64Text<'a>,
     #[serde(borrow)]
-    ciphertext: Cow<'a, str>,
+    ciphertext: Base64Text<'a>,
     #[serde(borrow)]
-    tag: Cow<'a, str>,
+    tag: Base64Text<'a>,
+}
+
+/// A base64url member's text as bytes, borrowed from the input where it holds no escapes.
+/// The base64url decoding that follows checks every byte against its alphabet, so the text is
+/// not checked as UTF-8 first (for a ciphertext, that check would cost as much as the
+/// decoding).
+struct Base64Text<'a>(Cow<'a, [u8]>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Base64Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Base64Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base64url string")
+            }
+            fn visit_borrowed_bytes<E: de::Error>(
+                self,
+                v: &'de [u8],
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(Base64Text(Cow::Borrowed(v)))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> std::result::Result<Self::Value, E> {
+                Ok(Base64Text(Cow::Owned(v.to_vec())))
+            }
+        }
+        d.deserialize_bytes(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -277,9 +305,9 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
             "a container has at most one passphrase recipient",
         ));
     }
-    let iv = decode_exact("iv", &wire.iv, Some(12))?;
-    let ciphertext = decode_exact("ciphertext", &wire.ciphertext, None)?;
-    let tag = decode_exact("tag", &wire.tag, Some(16))?;
+    let iv = decode_exact("iv", &wire.iv.0, Some(12))?;
+    let ciphertext = decode_exact("ciphertext", &wire.ciphertext.0, None)?;
+    let tag = decode_exact("tag", &wire.tag.0, Some(16))?;
     Ok(Parsed {
         protected_b64: wire.protected.into_owned(),
         meta,
@@ -448,7 +476,7 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
         KeyAlgorithm::A256Kw => {}
     }
     // Every allowed algorithm wraps a 32-byte key with AES key wrap: 40 bytes.
-    let encrypted_key = decode_exact("encrypted_key", &r.encrypted_key, Some(40))?;
+    let encrypted_key = decode_exact("encrypted_key", r.encrypted_key.as_bytes(), Some(40))?;
     Ok(ParsedRecipient {
         alg,
         kid,
@@ -491,9 +519,9 @@ fn check_epk(epk: Option<&Value>) -> Result<()> {
     Ok(())
 }
 
-fn decode_exact(name: &str, text: &str, len: Option<usize>) -> Result<Vec<u8>> {
+fn decode_exact(name: &str, text: &[u8], len: Option<usize>) -> Result<Vec<u8>> {
     let bytes = BASE64URL_NOPAD
-        .decode(text.as_bytes())
+        .decode(text)
         .map_err(|_| Error::malformed(format!("{name} is not unpadded base64url")))?;
     match len {
         Some(n) if bytes.len() != n => Err(Error::malformed(format!(

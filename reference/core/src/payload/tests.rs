@@ -240,3 +240,47 @@ fn errors_name_the_account_and_never_the_secret() {
     assert!(e.message().starts_with("accounts[1]: "), "{e}");
     assert!(!e.to_string().contains("JBSWY3DP"), "{e}");
 }
+
+#[test]
+fn the_first_account_breaking_a_rule_is_reported_own_rules_before_a_repeated_id() {
+    let error = |accounts: &str| Payload::from_json(doc(accounts).as_bytes()).unwrap_err();
+    let bad = totp("b").replace("alice", " alice");
+    let repeated_then_bad = error(&format!("{},{},{bad}", totp("a"), totp("a")));
+    assert_eq!(repeated_then_bad.code(), ErrorCode::DuplicateAccount);
+    assert!(
+        repeated_then_bad.to_string().contains("accounts[1]"),
+        "{repeated_then_bad}"
+    );
+    let bad_then_repeated = error(&format!("{},{bad},{}", totp("a"), totp("a")));
+    assert_eq!(bad_then_repeated.code(), ErrorCode::InvalidParameter);
+    assert!(
+        bad_then_repeated.to_string().contains("accounts[1]"),
+        "{bad_then_repeated}"
+    );
+    let repeated_and_bad = error(&format!(
+        "{},{}",
+        totp("a"),
+        totp("a").replace("alice", " alice")
+    ));
+    assert_eq!(repeated_and_bad.code(), ErrorCode::InvalidParameter);
+}
+
+#[test]
+fn canonical_and_typed_secrets_decode_alike() {
+    for (text, same_as) in [
+        ("JBSWY3DPEHPK3PXP", "jbsw y3dp ehpk 3pxp"),
+        ("JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXP"),
+    ] {
+        assert_eq!(
+            Secret::from_base32(text).unwrap(),
+            Secret::from_base32(same_as).unwrap()
+        );
+    }
+    for wrong in ["JBSWY3DPEHPK3PX", "JBSWY3DPEHPK3PXPA", "JBSWY3DPEHPK3PX1"] {
+        assert_eq!(
+            Secret::from_base32(wrong).unwrap_err().code(),
+            ErrorCode::InvalidSecret,
+            "{wrong}"
+        );
+    }
+}
