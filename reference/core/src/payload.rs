@@ -126,7 +126,13 @@ impl Payload {
 
     /// Parses and checks a payload (REQ-PAYLOAD-001 to REQ-PAYLOAD-020).
     pub fn from_json(bytes: &[u8]) -> Result<Payload> {
-        let wire: WirePayload = match serde_json::from_slice(bytes) {
+        // UTF-8 checked once for the whole text, not string by string; text that is not
+        // UTF-8 is read as bytes so that the error says where.
+        let wire = match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str::<WirePayload>(text),
+            Err(_) => serde_json::from_slice::<WirePayload>(bytes),
+        };
+        let wire = match wire {
             Ok(wire) => wire,
             Err(e) => return Err(version_error(bytes).unwrap_or_else(|| malformed_json(&e))),
         };
@@ -139,15 +145,19 @@ impl Payload {
             wire.generation,
             wire.created,
         )?;
-        check_count(wire.accounts.len())?;
-        // An account's own rules are checked before whether its id came earlier.
-        let repeated = first_repeated_id(wire.accounts.iter().map(|w| w.id.as_str()));
-        let mut accounts = Vec::with_capacity(wire.accounts.len());
-        for (index, w) in wire.accounts.into_iter().enumerate() {
-            accounts.push(w.into_account().map_err(|e| in_account(index, e))?);
-            if repeated == Some(index) {
-                return Err(in_account(index, duplicate()));
-            }
+        let Accounts {
+            accounts,
+            count,
+            first_broken,
+        } = wire.accounts;
+        check_count(count)?;
+        // Every account before the first broken one kept its own rules; one of them may
+        // still repeat an earlier id (an account's own rules come before that check).
+        if let Some(index) = first_repeated_id(accounts.iter().map(BackupAccount::id)) {
+            return Err(in_account(index, duplicate()));
+        }
+        if let Some((index, e)) = first_broken {
+            return Err(in_account(index, e));
         }
         Ok(Payload { meta, accounts })
     }
@@ -277,8 +287,45 @@ struct WirePayload<'a> {
     backup_id: String,
     generation: u64,
     created: u64,
-    #[serde(borrow)]
-    accounts: Vec<WireAccount<'a>>,
+    accounts: Accounts,
+}
+
+/// The accounts array, each account checked and made a [`BackupAccount`] as soon as it is
+/// read, so that no list of raw accounts is kept. The first account that breaks a rule is
+/// kept with its index and reported once the whole document parsed (REQ-PAYLOAD-001 before
+/// any account rule); accounts after it, or past [`MAX_ACCOUNTS`], are only read.
+#[derive(Default)]
+struct Accounts {
+    accounts: Vec<BackupAccount>,
+    count: usize,
+    first_broken: Option<(usize, Error)>,
+}
+
+impl<'de> Deserialize<'de> for Accounts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_seq(Accounts::default())
+    }
+}
+
+impl<'de> Visitor<'de> for Accounts {
+    type Value = Accounts;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of accounts")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> std::result::Result<Self, A::Error> {
+        self.accounts
+            .reserve(seq.size_hint().unwrap_or(0).min(MAX_ACCOUNTS));
+        while let Some(w) = seq.next_element::<WireAccount>()? {
+            if self.first_broken.is_none() && self.count < MAX_ACCOUNTS {
+                match w.into_account() {
+                    Ok(account) => self.accounts.push(account),
+                    Err(e) => self.first_broken = Some((self.count, e)),
+                }
+            }
+            self.count += 1;
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Deserialize)]

@@ -51,13 +51,14 @@ pub(crate) fn check_length(what: &str, text: &str, max: usize) -> Result<()> {
 
 /// `invalid_parameter` when `text` holds a control character (Unicode category Cc).
 pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
-    // Every ASCII control is one byte; outside ASCII, C1 controls are two.
-    let control = if text.is_ascii() {
-        text.bytes().any(|b| b.is_ascii_control())
-    } else {
-        text.chars().any(char::is_control)
-    };
-    if control {
+    // One pass over the bytes: an ASCII control is one byte; a C1 control (U+0080 to
+    // U+009F) starts with a byte above ASCII, and only then are characters decoded.
+    let mut beyond_ascii = false;
+    let ascii_control = text.bytes().any(|b| {
+        beyond_ascii |= !b.is_ascii();
+        b.is_ascii_control()
+    });
+    if ascii_control || (beyond_ascii && text.chars().any(char::is_control)) {
         return Err(Error::invalid_parameter(format!(
             "the {what} contains a control character"
         )));
@@ -85,8 +86,8 @@ pub fn normalise(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod normalise_tests {
-    use super::normalise;
+mod tests {
+    use super::{check_no_controls, normalise};
     use proptest::prelude::*;
 
     /// The definition: Unicode lower case of the whole text, then white space folded.
@@ -108,6 +109,14 @@ mod normalise_tests {
         #[test]
         fn normalise_is_its_definition(text in "[ a-zA-Z\\t\\n\u{3a3}\u{3c3}\u{130}\u{df}\u{2003}\u{1e9e}é]{0,24}") {
             prop_assert_eq!(normalise(&text), by_definition(&text));
+        }
+
+        #[test]
+        fn a_control_character_is_found_wherever_it_is(
+            text in "[a-z é\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{1}\t\u{2028}]{0,12}"
+        ) {
+            let by_definition = text.chars().any(char::is_control);
+            prop_assert_eq!(check_no_controls("name", &text).is_err(), by_definition);
         }
     }
 }
