@@ -369,8 +369,7 @@ fn restore_plan(input: &Value) -> Result<Value, Error> {
             json!({"id": o.id, "outcome": name, "state": o.state.as_str(), "device_id": device_id, "added_id": added_id})
         })
         .collect();
-    let device_after: Vec<Value> = plan
-        .resulting_device()
+    let device_after: Vec<Value> = restore::apply(&device, &plan)?
         .iter()
         .map(|d| {
             json!({

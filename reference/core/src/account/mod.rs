@@ -22,7 +22,7 @@ pub use names::{MAX_ID_BYTES, MAX_NAME_BYTES};
 /// How people see an account: `issuer: name`, or the name alone.
 pub fn display_name(issuer: Option<&str>, name: &str) -> String {
     match issuer {
-        Some(issuer) => format!("{issuer}: {name}"),
+        Some(issuer) => [issuer, ": ", name].concat(),
         None => name.to_string(),
     }
 }

@@ -3,6 +3,7 @@
 //! normalisation. Hash indexes keep planning linear in the number of accounts.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use crate::account::{normalise, AccountType, BackupAccount, CodeParams, DeviceAccount};
 
@@ -31,9 +32,33 @@ impl MatchKind {
 
 /// What makes two code-bearing accounts the same account: type, secret and parameters. The
 /// secret is borrowed from the account that holds it, so the index keeps no copy of it.
-type SecretKey<'a> = (AccountType, &'a [u8], CodeParams);
+#[derive(PartialEq, Eq)]
+struct SecretKey<'a>(AccountType, &'a [u8], CodeParams);
+
+impl Hash for SecretKey<'_> {
+    /// The type and parameters as one write and the secret as another (a hasher's cost is
+    /// mostly per write; the secret is not copied).
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let SecretKey(account_type, secret, params) = self;
+        let mut fixed = [0u8; 11];
+        fixed[0] = *account_type as u8;
+        fixed[1] = params.algorithm as u8;
+        fixed[2] = params.digits.get();
+        fixed[3..].copy_from_slice(&params.period.get().to_le_bytes());
+        state.write(&fixed);
+        state.write(secret);
+    }
+}
 
 type NameKey = (AccountType, Option<String>, String);
+
+/// What matching found for one backup account.
+pub struct Match {
+    /// The device account it matched and how, if any.
+    pub found: Option<(usize, MatchKind)>,
+    /// True when a device account has the backup account's id.
+    pub id_on_device: bool,
+}
 
 /// No further device account in a chain.
 const END: usize = usize::MAX;
@@ -68,7 +93,7 @@ impl<'a> DeviceIndex<'a> {
         // every chain runs in device order.
         for (i, d) in device.iter().enumerate().rev() {
             if let Some(secret) = d.secret.as_ref().filter(|_| d.account_type.bears_codes()) {
-                let key = (d.account_type, secret.expose_bytes(), d.params);
+                let key = SecretKey(d.account_type, secret.expose_bytes(), d.params);
                 index.next_same_secret[i] = index.by_secret.insert(key, i).unwrap_or(END);
             }
             index.by_id.insert(d.id.as_str(), i);
@@ -80,6 +105,8 @@ impl<'a> DeviceIndex<'a> {
     /// can match (normalising names is the index's dearest work, so it is done only here).
     fn index_names(&mut self) {
         self.next_same_name = vec![END; self.device.len()];
+        self.by_name
+            .reserve(self.matched.iter().filter(|m| !**m).count());
         for (i, d) in self.device.iter().enumerate().rev() {
             if !self.matched[i] {
                 let key = name_key(d.account_type, d.issuer.as_deref(), &d.name);
@@ -93,7 +120,11 @@ impl<'a> DeviceIndex<'a> {
         b.key().and_then(|k| {
             let by_secret: &HashMap<SecretKey<'_>, usize> = &self.by_secret;
             by_secret
-                .get(&(b.account_type, k.secret.expose_bytes(), k.params))
+                .get(&SecretKey(
+                    b.account_type,
+                    k.secret.expose_bytes(),
+                    k.params,
+                ))
                 .copied()
         })
     }
@@ -102,8 +133,9 @@ impl<'a> DeviceIndex<'a> {
     /// backup, each in backup order: identical with the same id, identical under any id,
     /// same id, same type, issuer and name. Identical means same type, secret and
     /// parameters. A device account matched by id or name is matched once only. Returns,
-    /// per backup account, the device index and how it matched.
-    pub fn match_all(&mut self, backup: &[BackupAccount]) -> Vec<Option<(usize, MatchKind)>> {
+    /// per backup account, the device index and how it matched, and whether a device account
+    /// has its id.
+    pub fn match_all(&mut self, backup: &[BackupAccount]) -> Vec<Match> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
         // Each backup account's id and secret are looked up once, for the first three passes.
         let hits: Vec<(Option<usize>, Option<usize>)> = backup
@@ -161,7 +193,15 @@ impl<'a> DeviceIndex<'a> {
                 found[j] = Some((i, MatchKind::Name));
             }
         }
+        let ids_used = hits.iter().map(|(by_id, _)| by_id.is_some());
         found
+            .into_iter()
+            .zip(ids_used)
+            .map(|(found, id_on_device)| Match {
+                found,
+                id_on_device,
+            })
+            .collect()
     }
 
     /// Device accounts that no backup account matched, in device order.

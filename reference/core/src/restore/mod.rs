@@ -136,7 +136,8 @@ pub struct AccountOutcome {
 }
 
 /// A decided restore: one outcome per backup account, the device accounts the backup does
-/// not touch, and the device state [`apply`] will produce.
+/// not touch, and the changes [`apply`] makes (kept as changes, not as a copy of the whole
+/// device, so that planning costs what the backup brings).
 #[derive(Clone, Debug)]
 pub struct RestorePlan {
     /// The policy the plan was made under.
@@ -147,7 +148,10 @@ pub struct RestorePlan {
     pub outcomes: Vec<AccountOutcome>,
     /// Device accounts no backup account matched: kept as they are.
     pub untouched: Vec<DeviceRef>,
-    result: Vec<DeviceAccount>,
+    /// Device accounts replaced (`prefer-backup`), by device index, in device order.
+    replaced: Vec<(usize, DeviceAccount)>,
+    /// Accounts added after the device's own.
+    added: Vec<DeviceAccount>,
     device_fingerprint: [u8; 32],
     changes: bool,
 }
@@ -156,11 +160,6 @@ impl RestorePlan {
     /// True when applying the plan changes the device.
     pub fn changes_device(&self) -> bool {
         self.changes
-    }
-
-    /// The device's accounts as they will be after [`apply`].
-    pub fn resulting_device(&self) -> &[DeviceAccount] {
-        &self.result
     }
 }
 
@@ -214,21 +213,23 @@ pub fn plan(
         ));
     }
     let mut index = matching::DeviceIndex::new(device);
-    let mut result: Vec<DeviceAccount> = device.to_vec();
+    let mut replaced = Vec::new();
     let mut added = Vec::new();
     let mut outcomes = Vec::with_capacity(backup.accounts().len());
     let mut changes = false;
     let matches = index.match_all(backup.accounts());
-    let mut ids = Ids::new(&index);
-    for (b, found) in backup.accounts().iter().zip(matches) {
+    let mut ids = Ids::new(&index, backup.accounts().len());
+    for (b, m) in backup.accounts().iter().zip(matches) {
+        let backup_id = backup.meta().backup_id();
+        let new_id = |ids: &mut Ids<'_, '_>| fresh_id(ids, backup_id, &b.id, m.id_on_device);
         let restored_state = if b.is_placeholder() {
             AccountState::ActionRequired
         } else {
             AccountState::Ready
         };
-        let (outcome, state) = match found {
+        let (outcome, state) = match m.found {
             None => {
-                let id = fresh_id(&mut ids, backup.meta().backup_id(), &b.id);
+                let id = new_id(&mut ids);
                 added.push(restored(b, id));
                 changes = true;
                 (Outcome::Added, restored_state)
@@ -247,7 +248,7 @@ pub fn plan(
                 } else {
                     match policy {
                         Policy::KeepBoth => {
-                            let added_id = fresh_id(&mut ids, backup.meta().backup_id(), &b.id);
+                            let added_id = new_id(&mut ids);
                             added.push(restored(b, added_id.clone()));
                             changes = true;
                             let outcome = Outcome::KeptBoth {
@@ -262,9 +263,9 @@ pub fn plan(
                                 b.id.clone()
                             } else {
                                 ids.free(&d.id);
-                                fresh_id(&mut ids, backup.meta().backup_id(), &b.id)
+                                new_id(&mut ids)
                             };
-                            result[i] = restored(b, id);
+                            replaced.push((i, restored(b, id)));
                             changes = true;
                             (
                                 Outcome::Replaced {
@@ -294,13 +295,14 @@ pub fn plan(
         });
     }
     let untouched = index.unmatched().map(DeviceRef::of).collect();
-    result.extend(added);
+    replaced.sort_unstable_by_key(|(i, _)| *i);
     Ok(RestorePlan {
         policy,
         backup: backup.meta().clone(),
         outcomes,
         untouched,
-        result,
+        replaced,
+        added,
         device_fingerprint: fingerprint(device),
         changes,
     })
@@ -316,7 +318,16 @@ pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceA
             "the device changed after this restore was planned; plan it again",
         ));
     }
-    Ok(plan.result.clone())
+    let mut replaced = plan.replaced.iter().peekable();
+    let mut after = Vec::with_capacity(device.len() + plan.added.len());
+    for (i, d) in device.iter().enumerate() {
+        match replaced.next_if(|(r, _)| *r == i) {
+            Some((_, by)) => after.push(by.clone()),
+            None => after.push(d.clone()),
+        }
+    }
+    after.extend(plan.added.iter().cloned());
+    Ok(after)
 }
 
 /// The account restore puts on the device for `b`, with id `id`.
@@ -351,18 +362,25 @@ struct Ids<'i, 'd> {
 }
 
 impl<'i, 'd> Ids<'i, 'd> {
-    fn new(device: &'i matching::DeviceIndex<'d>) -> Ids<'i, 'd> {
+    /// The ids of `device`, room made for `adding` more.
+    fn new(device: &'i matching::DeviceIndex<'d>, adding: usize) -> Ids<'i, 'd> {
         Ids {
             device,
             freed: HashSet::new(),
-            added: HashSet::new(),
+            added: HashSet::with_capacity(adding),
         }
     }
 
     /// Takes `id`; false when it is in use.
     fn insert(&mut self, id: &str) -> bool {
-        let on_device = self.device.has_id(id) && !self.freed.contains(id);
-        !on_device && !self.added.contains(id) && self.added.insert(id.to_string())
+        self.insert_known(id, self.device.has_id(id))
+    }
+
+    /// Takes `id`, already known to be a device account's id or not; false when it is in
+    /// use.
+    fn insert_known(&mut self, id: &str, device_has_it: bool) -> bool {
+        let on_device = device_has_it && !self.freed.contains(id);
+        !on_device && self.added.insert(id.to_string())
     }
 
     /// Gives `id` up (its account is being replaced).
@@ -376,8 +394,9 @@ impl<'i, 'd> Ids<'i, 'd> {
 /// REQ-RESTORE-025: the backup's id when the device does not use it, otherwise
 /// `restored-` and 16 hex digits derived from the backup and account ids (then `-2`, `-3`,
 /// ... until unused).
-fn fresh_id(ids: &mut Ids<'_, '_>, backup_id: &str, id: &str) -> String {
-    if ids.insert(id) {
+/// `id_on_device` says whether a device account has `id` (matching looked it up already).
+fn fresh_id(ids: &mut Ids<'_, '_>, backup_id: &str, id: &str, id_on_device: bool) -> String {
+    if ids.insert_known(id, id_on_device) {
         return id.to_string();
     }
     let digest = Sha256::new()

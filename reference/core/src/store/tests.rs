@@ -436,7 +436,7 @@ fn a_crash_at_any_step_of_a_restore_leaves_the_device_as_before_or_restored() {
         crate::restore::Policy::KeepBoth,
     )
     .unwrap();
-    let restored = plan.resulting_device().to_vec();
+    let restored = crate::restore::apply(&hand_added, &plan).unwrap();
     assert_eq!(restored.len(), 3);
     at_every_crash_point(
         &setup,
