@@ -389,6 +389,38 @@ fn truncated_and_reshaped_containers_are_malformed() {
 }
 
 #[test]
+fn base64url_members_are_strings_read_as_json_reads_them() {
+    let k = key();
+    let sealed = seal(&payload(1, Platform::Ios), std::slice::from_ref(&k)).unwrap();
+    let v: Value = serde_json::from_slice(&sealed).unwrap();
+    // The bytes of the IV as a JSON array, which a byte-oriented reader could take.
+    let iv = BASE64URL_NOPAD
+        .decode(v["iv"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let as_array = edited(&sealed, |v| v["iv"] = json!(iv));
+    assert_eq!(code_of(open(&as_array, &k)), ErrorCode::Malformed);
+    let tag = v["tag"].as_str().unwrap();
+    // A byte that is not UTF-8 inside a base64url text.
+    let at = sealed
+        .windows(tag.len())
+        .position(|w| w == tag.as_bytes())
+        .unwrap();
+    let mut broken = sealed.clone();
+    broken[at] = 0xff;
+    assert_eq!(code_of(open(&broken, &k)), ErrorCode::Malformed);
+    // An escaped character is the character: the same container.
+    let text = String::from_utf8(sealed.clone()).unwrap();
+    let first = tag.chars().next().unwrap();
+    let escaped = text.replacen(
+        &format!("\"tag\":\"{first}"),
+        &format!("\"tag\":\"\\u{:04x}", first as u32),
+        1,
+    );
+    assert_ne!(escaped, text);
+    assert!(open(escaped.as_bytes(), &k).is_ok());
+}
+
+#[test]
 fn duplicate_header_members_are_malformed() {
     let k = key();
     let sealed = seal(&payload(1, Platform::Ios), std::slice::from_ref(&k)).unwrap();
