@@ -407,28 +407,22 @@ mod tests {
 
     #[test]
     fn header_edits_land_where_they_say() {
-        let bytes = written(&[
-            Edit::SetRecipientNumber {
-                member: 2,
-                value: 7,
-            },
-            Edit::SetProtected {
-                member: 5,
-                value: "DEF".into(),
-            },
-            Edit::Truncate { keep: 20 },
-        ]);
-        assert_eq!(bytes.len(), 20);
-        let whole = written(&[
-            Edit::SetRecipientNumber {
-                member: 2,
-                value: 7,
-            },
-            Edit::SetProtected {
-                member: 5,
-                value: "DEF".into(),
-            },
-        ]);
+        let header_edits = || {
+            vec![
+                Edit::SetRecipientNumber {
+                    member: 2,
+                    value: 7,
+                },
+                Edit::SetProtected {
+                    member: 5,
+                    value: "DEF".into(),
+                },
+            ]
+        };
+        let mut cut = header_edits();
+        cut.push(Edit::Truncate { keep: 20 });
+        assert_eq!(written(&cut).len(), 20);
+        let whole = written(&header_edits());
         let v: Value = serde_json::from_slice(&whole).unwrap();
         assert_eq!(v["recipients"][0]["header"]["p2c"], 7);
         let protected = B64
