@@ -8,6 +8,7 @@
 
 mod keys;
 pub mod limits;
+mod slots;
 mod wire;
 
 use data_encoding::BASE64URL_NOPAD;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use data_encoding::BASE64URL_NOPAD;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -14,6 +14,7 @@ use super::keys::{check_kid, on_p256, KeyAlgorithm};
 use super::limits::{
     MAX_CONTAINER_BYTES, MAX_PROTECTED_HEADER_BYTES, MAX_RECIPIENTS, P2C_MAX, P2C_MIN, P2S_BYTES,
 };
+use super::slots::{Member, Slots};
 use crate::error::{Error, ErrorCode, Result};
 use crate::payload::{BackupMeta, FORMAT_VERSION};
 use crate::platform::Platform;
@@ -119,118 +120,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for RecipientHeader<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let slots = de::DeserializeSeed::deserialize(Slots::new(&RECIPIENT_MEMBERS), d)?;
         Ok(RecipientHeader(slots))
-    }
-}
-
-fn duplicate<E: de::Error>(name: &str) -> E {
-    E::custom(format!("duplicate member {name:?}"))
-}
-
-/// A JSON object read into one slot per expected member name. Member names must be unique
-/// (RFC 7515 section 4 lets a reader reject duplicates; ABF requires it); members with other
-/// names are only named. Reading a header this way builds no map and copies no name.
-struct Slots<'de, const N: usize> {
-    names: &'static [&'static str; N],
-    values: [Option<Value>; N],
-    /// Every member's name, in the order sent.
-    sent: Vec<Cow<'de, str>>,
-}
-
-impl<'de, const N: usize> Slots<'de, N> {
-    fn new(names: &'static [&'static str; N]) -> Self {
-        Slots {
-            names,
-            values: std::array::from_fn(|_| None),
-            sent: Vec::new(),
-        }
-    }
-
-    /// Reads a JSON object with members `names` from `json`.
-    fn read(json: &'de [u8], names: &'static [&'static str; N]) -> serde_json::Result<Self> {
-        let mut d = serde_json::Deserializer::from_slice(json);
-        let slots = de::DeserializeSeed::deserialize(Slots::new(names), &mut d)?;
-        d.end()?;
-        Ok(slots)
-    }
-
-    /// The member called `name`, one of the expected names.
-    fn get(&self, name: &str) -> Option<&Value> {
-        let i = self.names.iter().position(|n| *n == name)?;
-        self.values[i].as_ref()
-    }
-
-    /// The names sent, in order, that are not in `names`.
-    fn others<'s>(&'s self, names: &'s [&str]) -> impl Iterator<Item = &'s str> + 's {
-        self.sent
-            .iter()
-            .map(|n| &**n)
-            .filter(|n| !names.contains(n))
-    }
-
-    /// The members sent that have a slot, in the order sent.
-    fn into_members(mut self) -> Vec<(&'static str, Value)> {
-        let mut members = Vec::with_capacity(self.sent.len());
-        for name in &self.sent {
-            if let Some(i) = self.names.iter().position(|n| *n == name) {
-                if let Some(v) = self.values[i].take() {
-                    members.push((self.names[i], v));
-                }
-            }
-        }
-        members
-    }
-}
-
-impl<'de: 'a, 'a, const N: usize> de::DeserializeSeed<'de> for Slots<'a, N> {
-    type Value = Self;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de: 'a, 'a, const N: usize> Visitor<'de> for Slots<'a, N> {
-    type Value = Self;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut m: A) -> std::result::Result<Self, A::Error> {
-        while let Some(Name(name)) = m.next_key()? {
-            match self.names.iter().position(|n| *n == name) {
-                Some(i) if self.values[i].is_some() => return Err(duplicate(&name)),
-                Some(i) => self.values[i] = Some(m.next_value()?),
-                None if self.sent.contains(&name) => return Err(duplicate(&name)),
-                None => {
-                    m.next_value::<de::IgnoredAny>()?;
-                }
-            }
-            self.sent.push(name);
-        }
-        Ok(self)
-    }
-}
-
-/// A member name, borrowed from the input where it holds no escape.
-struct Name<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Name<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Name<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                v: &'de str,
-            ) -> std::result::Result<Name<'de>, E> {
-                Ok(Name(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(V)
     }
 }
 
@@ -347,7 +236,7 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
     }
     let h = Slots::read(&bytes, &PROTECTED_MEMBERS)
         .map_err(|e| Error::json("the protected header", &e))?;
-    match h.get("abf_version").map(Value::as_u64) {
+    match h.get("abf_version").map(Member::as_u64) {
         None => return Err(Error::malformed("the protected header has no abf_version")),
         Some(None) => return Err(Error::malformed("abf_version must be a non-negative integer")),
         Some(Some(v)) if v != FORMAT_VERSION => {
@@ -366,7 +255,7 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
     }
     match h.get("enc") {
         None => return Err(Error::malformed("the protected header has no enc")),
-        Some(Value::String(enc)) if enc == ENC => {}
+        Some(enc) if enc.as_str() == Some(ENC) => {}
         Some(other) => {
             return Err(Error::new(
                 ErrorCode::AlgorithmNotAllowed,
@@ -380,12 +269,12 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
         )));
     }
     let text = |name: &str| -> Result<&str> {
-        h.get(name).and_then(Value::as_str).ok_or_else(|| {
+        h.get(name).and_then(Member::as_str).ok_or_else(|| {
             Error::malformed(format!("the protected header needs a string {name:?}"))
         })
     };
     let number = |name: &str| -> Result<u64> {
-        h.get(name).and_then(Value::as_u64).ok_or_else(|| {
+        h.get(name).and_then(Member::as_u64).ok_or_else(|| {
             Error::malformed(format!(
                 "the protected header needs a non-negative integer {name:?}"
             ))
@@ -411,14 +300,14 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
 /// REQ-CONTAINER-020 to REQ-CONTAINER-027.
 fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
     let RecipientHeader(h) = r.header;
-    if h.sent.iter().any(|k| k == "zip") {
+    if h.sent().any(|k| k == "zip") {
         return Err(Error::new(
             ErrorCode::AlgorithmNotAllowed,
             "compression (\"zip\") is not allowed",
         ));
     }
     let alg = match h.get("alg") {
-        Some(Value::String(name)) => KeyAlgorithm::from_name(name)?,
+        Some(Member::Text(name)) => KeyAlgorithm::from_name(name)?,
         Some(_) => return Err(Error::malformed("alg must be a string")),
         None => return Err(Error::malformed("the recipient header has no alg")),
     };
@@ -434,7 +323,7 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
         )));
     }
     let kid = match h.get("kid") {
-        Some(Value::String(kid)) => kid.clone(),
+        Some(Member::Text(kid)) => kid.to_string(),
         _ => return Err(Error::malformed("the recipient header needs a string kid")),
     };
     check_kid(&kid)?;
@@ -442,20 +331,24 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
     match alg {
         KeyAlgorithm::Pbes2Hs512A256Kw => {
             let count = match h.get("p2c") {
-                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n,
+                Some(Member::Unsigned(n)) => Some(*n),
+                Some(Member::Other(Value::Number(n))) if n.is_i64() => None,
                 _ => return Err(Error::malformed("p2c must be an integer")),
             };
-            match count.as_u64().and_then(|c| u32::try_from(c).ok()) {
+            match count.and_then(|c| u32::try_from(c).ok()) {
                 Some(c) if (P2C_MIN..=P2C_MAX).contains(&c) => p2c = Some(c),
                 _ => {
                     return Err(Error::new(
                         ErrorCode::KdfParamsOutOfRange,
-                        format!("p2c {count} is outside {P2C_MIN} to {P2C_MAX}"),
+                        format!(
+                            "p2c {} is outside {P2C_MIN} to {P2C_MAX}",
+                            h.get("p2c").map(Member::to_value).unwrap_or_default()
+                        ),
                     ))
                 }
             }
             let salt = match h.get("p2s") {
-                Some(Value::String(s)) => BASE64URL_NOPAD
+                Some(Member::Text(s)) => BASE64URL_NOPAD
                     .decode(s.as_bytes())
                     .map_err(|_| Error::malformed("p2s is not unpadded base64url"))?,
                 _ => return Err(Error::malformed("p2s must be a string")),
@@ -472,7 +365,10 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
                 ));
             }
         }
-        KeyAlgorithm::EcdhEsA256Kw => check_epk(h.get("epk"))?,
+        KeyAlgorithm::EcdhEsA256Kw => check_epk(match h.get("epk") {
+            Some(Member::Other(v)) => Some(v),
+            _ => None,
+        })?,
         KeyAlgorithm::A256Kw => {}
     }
     // Every allowed algorithm wraps a 32-byte key with AES key wrap: 40 bytes.
