@@ -225,6 +225,11 @@ fn payload_mutants() -> Vec<Mutant> {
             payload::account_limit_exclusive,
         ),
         bad("device-file-lenient", "drops unknown members and bad states of device accounts, and takes null as a wrong type", payload::device_file_lenient),
+        bad(
+            "last-failing-account-reported",
+            "checks every account and reports the last one that breaks its own rules",
+            payload::last_failing_account_reported,
+        ),
     ]
 }
 

@@ -186,3 +186,30 @@ pub(super) fn account_limit_exclusive(op: &str, input: &Value) -> Answer {
         _ => reference(op, input),
     }
 }
+
+/// Checks every account and reports the last one that breaks its own rules, not the first
+/// (REQ-PAYLOAD-010): each account is read alone, from the last to the first.
+pub(super) fn last_failing_account_reported(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Error(_), Some(text)) = (&answer, input["payload"].as_str()) else {
+        return answer;
+    };
+    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+        return answer;
+    };
+    let accounts = match doc["accounts"].take() {
+        // Long lists (the limit cases) are left to the reference: one read per account
+        // would take minutes there.
+        Value::Array(list) if list.len() <= 1_000 => list,
+        _ => return answer,
+    };
+    for account in accounts.into_iter().rev() {
+        let mut alone = doc.clone();
+        alone["accounts"] = json!([account]);
+        let own = reference(op, &json!({ "payload": alone.to_string() }));
+        if let Answer::Error(_) = own {
+            return own;
+        }
+    }
+    answer
+}

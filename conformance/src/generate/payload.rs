@@ -440,6 +440,27 @@ fn refused_duplicates(b: &mut Builder) {
             )),
             "duplicate_account",
         ),
+        (
+            "of two failing accounts, the first decides",
+            &["REQ-PAYLOAD-010"],
+            &[],
+            text(&doc(json!([
+                edit(&totp_account("a"), |a| a["name"] = " alice".into()),
+                { "id": "x", "type": "steam", "name": "n" }
+            ]))),
+            "invalid_parameter",
+        ),
+        (
+            "an id repeated after the first failing account does not decide",
+            &["REQ-PAYLOAD-010", "REQ-PAYLOAD-017"],
+            &[],
+            text(&doc(json!([
+                edit(&totp_account("a"), |a| a["name"] = " alice".into()),
+                totp_account("u"),
+                totp_account("u")
+            ]))),
+            "invalid_parameter",
+        ),
     ];
     invalid_rows(b, rows);
 }
@@ -539,6 +560,13 @@ fn text_traps(b: &mut Builder) {
             &["REQ-ACCOUNT-003"],
             &[],
             text(&acct(&|a| a["name"] = "ali\u{85}ce".into())),
+            "invalid_parameter",
+        ),
+        (
+            "a name of non-ASCII characters only, with a C1 control (U+0085)",
+            &["REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "ä\u{85}ö".into())),
             "invalid_parameter",
         ),
         (
