@@ -71,23 +71,31 @@ pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
 /// of white space folded to one space.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
+    normalise_into(text, &mut out);
+    out
+}
+
+/// [`normalise`], appending to `out` (so that a caller normalising many names can reuse one
+/// buffer).
+pub fn normalise_into(text: &str, out: &mut String) {
+    for (n, word) in text.split_whitespace().enumerate() {
+        if n > 0 {
             out.push(' ');
         }
         if word.is_ascii() {
-            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
         } else {
             // str::to_lowercase, not char by char: a final sigma lowercases to ς.
             out.push_str(&word.to_lowercase());
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{check_no_controls, normalise};
+    use super::{check_no_controls, normalise, normalise_into};
     use proptest::prelude::*;
 
     /// The definition: Unicode lower case of the whole text, then white space folded.
@@ -109,6 +117,13 @@ mod tests {
         #[test]
         fn normalise_is_its_definition(text in "[ a-zA-Z\\t\\n\u{3a3}\u{3c3}\u{130}\u{df}\u{2003}\u{1e9e}é]{0,24}") {
             prop_assert_eq!(normalise(&text), by_definition(&text));
+        }
+
+        #[test]
+        fn normalise_into_appends(before in "[a-z ]{0,6}", text in "[ a-zA-Z\\t\u{3a3}]{0,12}") {
+            let mut out = before.clone();
+            normalise_into(&text, &mut out);
+            prop_assert_eq!(out, before + &by_definition(&text));
         }
 
         #[test]

@@ -2,10 +2,12 @@
 //! REQ-RESTORE-012): by identical secret, by id, by type, issuer and name after
 //! normalisation. Hash indexes keep planning linear in the number of accounts.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use crate::account::{normalise, AccountType, BackupAccount, CodeParams, DeviceAccount};
+use super::chains::HashChains;
+use super::name_index::NameIndex;
+use crate::account::{AccountType, BackupAccount, CodeParams, DeviceAccount};
+use crate::error::Result;
 
 /// How a backup account was matched to a device account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,7 +52,23 @@ impl Hash for SecretKey<'_> {
     }
 }
 
-type NameKey = (AccountType, Option<String>, String);
+impl<'a> SecretKey<'a> {
+    /// A device account's key, when it bears codes and has a secret.
+    fn of_device(d: &'a DeviceAccount) -> Option<SecretKey<'a>> {
+        let secret = d.secret.as_ref().filter(|_| d.account_type.bears_codes())?;
+        Some(SecretKey(d.account_type, secret.expose_bytes(), d.params))
+    }
+
+    /// A backup account's key, when it bears codes.
+    fn of_backup(b: &'a BackupAccount) -> Option<SecretKey<'a>> {
+        let key = b.key()?;
+        Some(SecretKey(
+            b.account_type,
+            key.secret.expose_bytes(),
+            key.params,
+        ))
+    }
+}
 
 /// What matching found for one backup account.
 pub struct Match {
@@ -60,73 +78,50 @@ pub struct Match {
     pub id_on_device: bool,
 }
 
-/// No further device account in a chain.
-const END: usize = usize::MAX;
-
-/// The device's accounts indexed three ways, with a record of which are already matched.
-/// Accounts sharing a secret or a name form a chain in device order (`next_*`), so the
-/// index allocates nothing per account beyond the name keys, which it makes only for the
-/// accounts the name pass can still match.
+/// The device's accounts indexed by secret and by id, with a record of which are already
+/// matched. The name index is made only for the last pass, of the accounts it can still
+/// match.
 pub struct DeviceIndex<'a> {
     device: &'a [DeviceAccount],
-    by_secret: HashMap<SecretKey<'a>, usize>,
-    by_id: HashMap<&'a str, usize>,
-    by_name: HashMap<NameKey, usize>,
-    next_same_secret: Vec<usize>,
-    next_same_name: Vec<usize>,
+    by_secret: HashChains,
+    by_id: HashChains,
     matched: Vec<bool>,
 }
 
 impl<'a> DeviceIndex<'a> {
     /// Indexes every device account.
-    pub fn new(device: &'a [DeviceAccount]) -> DeviceIndex<'a> {
-        let mut index = DeviceIndex {
+    pub fn new(device: &'a [DeviceAccount]) -> Result<DeviceIndex<'a>> {
+        Ok(DeviceIndex {
             device,
-            by_secret: HashMap::with_capacity(device.len()),
-            by_id: HashMap::with_capacity(device.len()),
-            by_name: HashMap::new(),
-            next_same_secret: vec![END; device.len()],
-            next_same_name: Vec::new(),
+            by_secret: HashChains::new(device.iter().map(SecretKey::of_device))?,
+            by_id: HashChains::new(device.iter().map(|d| Some(d.id.as_str())))?,
             matched: vec![false; device.len()],
-        };
-        // Backwards, so that each map ends up naming the first account of its chain and
-        // every chain runs in device order.
-        for (i, d) in device.iter().enumerate().rev() {
-            if let Some(secret) = d.secret.as_ref().filter(|_| d.account_type.bears_codes()) {
-                let key = SecretKey(d.account_type, secret.expose_bytes(), d.params);
-                index.next_same_secret[i] = index.by_secret.insert(key, i).unwrap_or(END);
-            }
-            index.by_id.insert(d.id.as_str(), i);
-        }
-        index
-    }
-
-    /// Indexes by name the device accounts not matched yet, the only ones the last pass
-    /// can match (normalising names is the index's dearest work, so it is done only here).
-    fn index_names(&mut self) {
-        self.next_same_name = vec![END; self.device.len()];
-        self.by_name
-            .reserve(self.matched.iter().filter(|m| !**m).count());
-        for (i, d) in self.device.iter().enumerate().rev() {
-            if !self.matched[i] {
-                let key = name_key(d.account_type, d.issuer.as_deref(), &d.name);
-                self.next_same_name[i] = self.by_name.insert(key, i).unwrap_or(END);
-            }
-        }
-    }
-
-    /// The first device account identical to `b` (same type, secret, parameters).
-    fn first_same_secret(&self, b: &BackupAccount) -> Option<usize> {
-        b.key().and_then(|k| {
-            let by_secret: &HashMap<SecretKey<'_>, usize> = &self.by_secret;
-            by_secret
-                .get(&SecretKey(
-                    b.account_type,
-                    k.secret.expose_bytes(),
-                    k.params,
-                ))
-                .copied()
         })
+    }
+
+    /// The device accounts identical to the account of `key` (same type, secret,
+    /// parameters), in device order, starting at `from` (the first of them).
+    fn same_secret<'k>(
+        &'k self,
+        key: &'k SecretKey<'_>,
+        from: Option<usize>,
+    ) -> impl Iterator<Item = usize> + 'k {
+        self.by_secret
+            .chain_from(from)
+            .filter(move |&i| SecretKey::of_device(&self.device[i]).as_ref() == Some(key))
+    }
+
+    /// The first device account identical to the account of `key`.
+    fn first_same_secret(&self, key: &SecretKey<'_>) -> Option<usize> {
+        let first = self.by_secret.first(key);
+        self.same_secret(key, first).next()
+    }
+
+    /// The first device account with id `id`.
+    fn with_id(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .chain_from(self.by_id.first(id))
+            .find(|&i| self.device[i].id == id)
     }
 
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
@@ -135,22 +130,24 @@ impl<'a> DeviceIndex<'a> {
     /// parameters. A device account matched by id or name is matched once only. Returns,
     /// per backup account, the device index and how it matched, and whether a device account
     /// has its id.
-    pub fn match_all(&mut self, backup: &[BackupAccount]) -> Vec<Match> {
+    pub fn match_all(&mut self, backup: &[BackupAccount]) -> Result<Vec<Match>> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
+        let keys: Vec<Option<SecretKey<'_>>> = backup.iter().map(SecretKey::of_backup).collect();
         // Each backup account's id and secret are looked up once, for the first three passes.
         let hits: Vec<(Option<usize>, Option<usize>)> = backup
             .iter()
-            .map(|b| {
-                let by_id = self.by_id.get(b.id.as_str()).copied();
-                (by_id, self.first_same_secret(b))
+            .zip(&keys)
+            .map(|(b, key)| {
+                let same_secret = key.as_ref().and_then(|k| self.first_same_secret(k));
+                (self.with_id(&b.id), same_secret)
             })
             .collect();
         // Pass 1: the device account with the backup account's id is identical to it.
         for (j, &(by_id, same_secret)) in hits.iter().enumerate() {
-            let Some(i) = by_id else {
+            let Some(i) = by_id.filter(|&i| !self.matched[i]) else {
                 continue;
             };
-            if !self.matched[i] && chain(&self.next_same_secret, same_secret).any(|k| k == i) {
+            if same_secret.is_some() && SecretKey::of_device(&self.device[i]) == keys[j] {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Secret));
             }
@@ -160,10 +157,12 @@ impl<'a> DeviceIndex<'a> {
         // change nothing, so they need not be one to one, and restoring twice must find the
         // copy the first restore made.
         for (j, &(_, same_secret)) in hits.iter().enumerate() {
-            let Some(first) = same_secret.filter(|_| found[j].is_none()) else {
+            let (Some(first), Some(key)) = (same_secret.filter(|_| found[j].is_none()), &keys[j])
+            else {
                 continue;
             };
-            let i = chain(&self.next_same_secret, Some(first))
+            let i = self
+                .same_secret(key, Some(first))
                 .find(|&i| !self.matched[i])
                 .unwrap_or(first);
             self.matched[i] = true;
@@ -176,32 +175,31 @@ impl<'a> DeviceIndex<'a> {
                 found[j] = Some((i, MatchKind::Id));
             }
         }
-        // Pass 4: the same type, issuer and name after normalisation.
+        // Pass 4: the same type, issuer and name after normalisation, among the device
+        // accounts not matched yet.
         if found.iter().any(Option::is_none) {
-            self.index_names();
-        }
-        for (j, b) in backup.iter().enumerate() {
-            if found[j].is_some() {
-                continue;
-            }
-            let first = self
-                .by_name
-                .get(&name_key(b.account_type, b.issuer(), &b.name))
-                .copied();
-            if let Some(i) = chain(&self.next_same_name, first).find(|&i| !self.matched[i]) {
-                self.matched[i] = true;
-                found[j] = Some((i, MatchKind::Name));
+            let matched = &self.matched;
+            let mut names = NameIndex::new(self.device, |i| !matched[i])?;
+            for (j, b) in backup.iter().enumerate() {
+                if found[j].is_some() {
+                    continue;
+                }
+                let unmatched = |i: usize| !self.matched[i];
+                if let Some(i) = names.find(b.account_type, b.issuer(), &b.name, unmatched) {
+                    self.matched[i] = true;
+                    found[j] = Some((i, MatchKind::Name));
+                }
             }
         }
         let ids_used = hits.iter().map(|(by_id, _)| by_id.is_some());
-        found
+        Ok(found
             .into_iter()
             .zip(ids_used)
             .map(|(found, id_on_device)| Match {
                 found,
                 id_on_device,
             })
-            .collect()
+            .collect())
     }
 
     /// Device accounts that no backup account matched, in device order.
@@ -215,15 +213,6 @@ impl<'a> DeviceIndex<'a> {
 
     /// True when a device account has id `id`.
     pub fn has_id(&self, id: &str) -> bool {
-        self.by_id.contains_key(id)
+        self.with_id(id).is_some()
     }
-}
-
-/// The chain of device indexes that starts at `first` and follows `next`.
-fn chain(next: &[usize], first: Option<usize>) -> impl Iterator<Item = usize> + '_ {
-    std::iter::successors(first, move |&i| Some(next[i]).filter(|&n| n != END))
-}
-
-fn name_key(account_type: AccountType, issuer: Option<&str>, name: &str) -> NameKey {
-    (account_type, issuer.map(normalise), normalise(name))
 }

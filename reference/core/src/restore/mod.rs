@@ -2,14 +2,18 @@
 //! account, without touching anything; [`apply`] carries a plan out all or nothing, and
 //! refuses a plan made for another device state.
 
+mod chains;
 mod matching;
+mod name_index;
+mod restored;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::account::{display_name, AccountState, AccountType, BackupAccount, DeviceAccount};
+use crate::account::{display_name, AccountState, AccountType, DeviceAccount};
 use crate::error::{Error, ErrorCode, Result};
 use crate::payload::{BackupMeta, Payload};
 use crate::platform::Platform;
@@ -148,10 +152,13 @@ pub struct RestorePlan {
     pub outcomes: Vec<AccountOutcome>,
     /// Device accounts no backup account matched: kept as they are.
     pub untouched: Vec<DeviceRef>,
-    /// Device accounts replaced (`prefer-backup`), by device index, in device order.
-    replaced: Vec<(usize, DeviceAccount)>,
-    /// Accounts added after the device's own.
-    added: Vec<DeviceAccount>,
+    /// The accounts the plan puts on the device.
+    restored: restored::Restored,
+    /// Device accounts replaced (`prefer-backup`): the device index and the account in
+    /// `restored` that replaces it, in device order.
+    replaced: Vec<(usize, usize)>,
+    /// Accounts in `restored` added after the device's own, in backup order.
+    added: Vec<usize>,
     device_fingerprint: [u8; 32],
     changes: bool,
 }
@@ -212,16 +219,16 @@ pub fn plan(
             ),
         ));
     }
-    let mut index = matching::DeviceIndex::new(device);
+    let mut index = matching::DeviceIndex::new(device)?;
+    let mut restored = restored::Restored::with_capacity(backup.accounts().len());
     let mut replaced = Vec::new();
     let mut added = Vec::new();
     let mut outcomes = Vec::with_capacity(backup.accounts().len());
     let mut changes = false;
-    let matches = index.match_all(backup.accounts());
+    let matches = index.match_all(backup.accounts())?;
     let mut ids = Ids::new(&index, backup.accounts().len());
     for (b, m) in backup.accounts().iter().zip(matches) {
         let backup_id = backup.meta().backup_id();
-        let new_id = |ids: &mut Ids<'_, '_>| fresh_id(ids, backup_id, &b.id, m.id_on_device);
         let restored_state = if b.is_placeholder() {
             AccountState::ActionRequired
         } else {
@@ -229,8 +236,8 @@ pub fn plan(
         };
         let (outcome, state) = match m.found {
             None => {
-                let id = new_id(&mut ids);
-                added.push(restored(b, id));
+                let id = fresh_id(&mut ids, backup_id, &b.id, m.id_on_device);
+                added.push(restored.push(b, &id));
                 changes = true;
                 (Outcome::Added, restored_state)
             }
@@ -248,24 +255,24 @@ pub fn plan(
                 } else {
                     match policy {
                         Policy::KeepBoth => {
-                            let added_id = new_id(&mut ids);
-                            added.push(restored(b, added_id.clone()));
+                            let added_id = fresh_id(&mut ids, backup_id, &b.id, m.id_on_device);
+                            added.push(restored.push(b, &added_id));
                             changes = true;
                             let outcome = Outcome::KeptBoth {
                                 device: device_ref,
                                 matched_by,
-                                added_id,
+                                added_id: added_id.into_owned(),
                             };
                             (outcome, restored_state)
                         }
                         Policy::PreferBackup => {
                             let id = if b.id == d.id {
-                                b.id.clone()
+                                Cow::Borrowed(b.id.as_str())
                             } else {
                                 ids.free(&d.id);
-                                new_id(&mut ids)
+                                fresh_id(&mut ids, backup_id, &b.id, m.id_on_device)
                             };
-                            replaced.push((i, restored(b, id)));
+                            replaced.push((i, restored.push(b, &id)));
                             changes = true;
                             (
                                 Outcome::Replaced {
@@ -295,12 +302,13 @@ pub fn plan(
         });
     }
     let untouched = index.unmatched().map(DeviceRef::of).collect();
-    replaced.sort_unstable_by_key(|(i, _)| *i);
+    replaced.sort_unstable();
     Ok(RestorePlan {
         policy,
         backup: backup.meta().clone(),
         outcomes,
         untouched,
+        restored,
         replaced,
         added,
         device_fingerprint: fingerprint(device),
@@ -322,48 +330,26 @@ pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceA
     let mut after = Vec::with_capacity(device.len() + plan.added.len());
     for (i, d) in device.iter().enumerate() {
         match replaced.next_if(|(r, _)| *r == i) {
-            Some((_, by)) => after.push(by.clone()),
+            Some(&(_, by)) => after.push(plan.restored.account(by)),
             None => after.push(d.clone()),
         }
     }
-    after.extend(plan.added.iter().cloned());
+    after.extend(plan.added.iter().map(|&a| plan.restored.account(a)));
     Ok(after)
 }
 
-/// The account restore puts on the device for `b`, with id `id`.
-fn restored(b: &BackupAccount, id: String) -> DeviceAccount {
-    let (secret, params) = match b.key() {
-        Some(key) => (Some(key.secret.clone()), key.params),
-        None => (None, Default::default()),
-    };
-    DeviceAccount {
-        id,
-        account_type: b.account_type,
-        issuer: b.issuer().map(str::to_string),
-        name: b.name.clone(),
-        secret,
-        params,
-        token: None,
-        excluded_by_policy: false,
-        state: if b.is_placeholder() {
-            AccountState::ActionRequired
-        } else {
-            AccountState::Ready
-        },
-    }
-}
-
 /// The ids in use as a plan is made: the device's own (looked up in the index, not copied),
-/// less those a replacement freed, plus those the plan added.
-struct Ids<'i, 'd> {
-    device: &'i matching::DeviceIndex<'d>,
-    freed: HashSet<String>,
-    added: HashSet<String>,
+/// less those a replacement freed, plus those the plan added (borrowed from the backup where
+/// they are its own).
+struct Ids<'i, 'a> {
+    device: &'i matching::DeviceIndex<'a>,
+    freed: HashSet<&'a str>,
+    added: HashSet<Cow<'a, str>>,
 }
 
-impl<'i, 'd> Ids<'i, 'd> {
+impl<'i, 'a> Ids<'i, 'a> {
     /// The ids of `device`, room made for `adding` more.
-    fn new(device: &'i matching::DeviceIndex<'d>, adding: usize) -> Ids<'i, 'd> {
+    fn new(device: &'i matching::DeviceIndex<'a>, adding: usize) -> Ids<'i, 'a> {
         Ids {
             device,
             freed: HashSet::new(),
@@ -372,21 +358,22 @@ impl<'i, 'd> Ids<'i, 'd> {
     }
 
     /// Takes `id`; false when it is in use.
-    fn insert(&mut self, id: &str) -> bool {
-        self.insert_known(id, self.device.has_id(id))
+    fn insert(&mut self, id: Cow<'a, str>) -> bool {
+        let device_has_it = self.device.has_id(&id);
+        self.insert_known(id, device_has_it)
     }
 
     /// Takes `id`, already known to be a device account's id or not; false when it is in
     /// use.
-    fn insert_known(&mut self, id: &str, device_has_it: bool) -> bool {
-        let on_device = device_has_it && !self.freed.contains(id);
-        !on_device && self.added.insert(id.to_string())
+    fn insert_known(&mut self, id: Cow<'a, str>, device_has_it: bool) -> bool {
+        let on_device = device_has_it && !self.freed.contains(id.as_ref());
+        !on_device && self.added.insert(id)
     }
 
     /// Gives `id` up (its account is being replaced).
-    fn free(&mut self, id: &str) {
+    fn free(&mut self, id: &'a str) {
         if !self.added.remove(id) {
-            self.freed.insert(id.to_string());
+            self.freed.insert(id);
         }
     }
 }
@@ -395,9 +382,14 @@ impl<'i, 'd> Ids<'i, 'd> {
 /// `restored-` and 16 hex digits derived from the backup and account ids (then `-2`, `-3`,
 /// ... until unused).
 /// `id_on_device` says whether a device account has `id` (matching looked it up already).
-fn fresh_id(ids: &mut Ids<'_, '_>, backup_id: &str, id: &str, id_on_device: bool) -> String {
-    if ids.insert_known(id, id_on_device) {
-        return id.to_string();
+fn fresh_id<'a>(
+    ids: &mut Ids<'_, 'a>,
+    backup_id: &str,
+    id: &'a str,
+    id_on_device: bool,
+) -> Cow<'a, str> {
+    if ids.insert_known(Cow::Borrowed(id), id_on_device) {
+        return Cow::Borrowed(id);
     }
     let digest = Sha256::new()
         .chain_update(backup_id.as_bytes())
@@ -408,11 +400,11 @@ fn fresh_id(ids: &mut Ids<'_, '_>, backup_id: &str, id: &str, id_on_device: bool
     let base = format!("restored-{base}");
     let mut candidate = base.clone();
     let mut n = 1;
-    while !ids.insert(&candidate) {
+    while !ids.insert(Cow::Owned(candidate.clone())) {
         n += 1;
         candidate = format!("{base}-{n}");
     }
-    candidate
+    Cow::Owned(candidate)
 }
 
 /// A digest of everything restore reads of a device, to tie a plan to the state it was

@@ -1,0 +1,125 @@
+//! Device accounts grouped by the hash of a key (their secret, id or name), the index each
+//! matching pass looks up. The table holds only 32 bits of each hash and the first account
+//! with it, and accounts of the same hash form a chain in device order, so an index of
+//! 100,000 accounts takes about a megabyte; callers compare the keys of the accounts a
+//! chain names.
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+
+use crate::error::{Error, Result};
+
+/// No further account in a chain.
+const END: u32 = u32::MAX;
+
+/// Accounts by the hash of a key.
+pub struct HashChains {
+    hasher: RandomState,
+    first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
+    next: Vec<u32>,
+}
+
+impl HashChains {
+    /// Indexes `keys`: for each account, in order, its key or none (not indexed). Accounts
+    /// are numbered with 32 bits, which keeps the index small: `too_large` for more than
+    /// `u32::MAX - 1` accounts.
+    pub fn new<K: Hash>(
+        keys: impl DoubleEndedIterator<Item = Option<K>> + ExactSizeIterator,
+    ) -> Result<HashChains> {
+        let count = u32::try_from(keys.len())
+            .ok()
+            .filter(|&n| n < END)
+            .ok_or_else(|| {
+                Error::too_large(format!(
+                    "restore matches at most {} device accounts; this device has {}",
+                    END - 1,
+                    keys.len()
+                ))
+            })?;
+        let hasher = RandomState::new();
+        let mut first = HashMap::with_capacity_and_hasher(keys.len(), Default::default());
+        let mut next = vec![END; keys.len()];
+        // Backwards, so that the table names the first account of each chain and every
+        // chain runs in device order.
+        for (i, key) in (0..count).zip(keys).rev() {
+            if let Some(key) = key {
+                next[i as usize] = first.insert(short(hasher.hash_one(key)), i).unwrap_or(END);
+            }
+        }
+        Ok(HashChains {
+            hasher,
+            first,
+            next,
+        })
+    }
+
+    /// The first account whose key may be `key` (the first with its hash).
+    pub fn first<K: Hash>(&self, key: K) -> Option<usize> {
+        self.first
+            .get(&short(self.hasher.hash_one(key)))
+            .map(|&i| i as usize)
+    }
+
+    /// The accounts of `from`'s chain, `from` first: those whose key has the same hash, in
+    /// order.
+    pub fn chain_from(&self, from: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(from, |&i| {
+            Some(self.next[i]).filter(|&n| n != END).map(|n| n as usize)
+        })
+    }
+
+    /// The accounts whose key may be `key` (those with its hash), in order.
+    pub fn candidates<K: Hash>(&self, key: K) -> impl Iterator<Item = usize> + '_ {
+        self.chain_from(self.first(key))
+    }
+}
+
+/// The half of a 64-bit hash the table keeps (accounts of equal halves share a chain).
+fn short(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// The hasher of a table whose keys are hashes already: a key is its own hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u32` is used (the keys are `u32`); this keeps the hasher total.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        // Spread over 64 bits: the table takes its buckets from the low bits and its tags
+        // from the high ones.
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HashChains;
+
+    #[test]
+    fn candidates_hold_every_account_of_the_key_in_order() {
+        let keys = [Some("a"), Some("b"), None, Some("a"), Some("c"), Some("a")];
+        let chains = HashChains::new(keys.iter().copied()).unwrap();
+        let of = |k: &str| -> Vec<usize> {
+            chains
+                .candidates(k)
+                .filter(|&i| keys[i] == Some(k))
+                .collect()
+        };
+        assert_eq!(of("a"), [0, 3, 5]);
+        assert_eq!(of("b"), [1]);
+        assert_eq!(of("c"), [4]);
+        assert!(of("d").is_empty());
+    }
+}
