@@ -57,15 +57,23 @@ for n in (10, 1000, 10000):
     rows.append((f"container_open/{n}", o, f"{o / f:.2f} × container_floor" if o and f else ""))
     rows.append((f"container_seal/{n}", s, ""))
     rows.append((f"container_floor/{n}", f, ""))
+for n in (10, 1000, 10000):
+    t, f = median("container_floor_typed", str(n)), median("container_floor", str(n))
+    rows.append((f"container_floor_typed/{n}", t, f"{t / f:.2f} × container_floor" if t and f else ""))
 o, f = median("container_open", "1000"), median("container_floor", "1000")
 if o and f:
     checks.append(("container_open/1000 ≤ 2 × container_floor/1000", o <= 2 * f, f"{o / f:.2f}"))
 rows.append(("pbes2_open/p2c_min", median("pbes2_open", "p2c_min"), ""))
 for n in (1000, 10000, 100000):
     rows.append((f"restore_plan/{n}", median("restore_plan", str(n)), ""))
+for n in (1000, 10000, 100000):
+    rows.append((f"restore_floor/{n}", median("restore_floor", str(n)), ""))
 a, b = median("restore_plan", "10000"), median("restore_plan", "100000")
 if a and b:
     checks.append(("restore_plan/100000 ≤ 12 × restore_plan/10000", b <= 12 * a, f"{b / a:.2f}"))
+fa, fb = median("restore_floor", "10000"), median("restore_floor", "100000")
+if a and b and fa and fb:
+    rows.append(("growth 10,000 → 100,000", None, f"restore_plan {b / a:.1f} ×, restore_floor {fb / fa:.1f} ×"))
 rows.append(("conformance_run/reference", median("conformance_run", "reference"), ""))
 
 print("| benchmark | median | ratio in the same run |")

@@ -1,7 +1,10 @@
 //! Container open and seal at growing sizes, against `container_floor`: base64url decoding
 //! and AES-256-GCM decryption of the same ciphertext and a JSON pass over the plaintext that
-//! only validates (`serde::de::IgnoredAny`), the least `container_open` can cost. And one
-//! passphrase container at the minimum p2c.
+//! only validates (`serde::de::IgnoredAny`), the least `container_open` can cost. Beside it
+//! `container_floor_typed`: the same, but the JSON pass reads each account into a struct of
+//! borrowed strings through serde's derived deserialisation (no checks, no copies), the least
+//! a reader built on serde's typed deserialisation can cost. And one passphrase container at
+//! the minimum p2c.
 
 use std::hint::black_box;
 
@@ -12,6 +15,46 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use data_encoding::BASE64URL_NOPAD;
 use josekit::jwe::JweContentEncryption;
 use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::borrow::Cow;
+
+/// The payload as `container_floor_typed` reads it: every member, borrowed.
+#[derive(Deserialize)]
+struct BorrowedPayload<'a> {
+    #[serde(rename = "version")]
+    _version: u64,
+    #[serde(borrow, rename = "platform")]
+    _platform: Cow<'a, str>,
+    #[serde(borrow, rename = "backup_id")]
+    _backup_id: Cow<'a, str>,
+    #[serde(rename = "generation")]
+    _generation: u64,
+    #[serde(rename = "created")]
+    _created: u64,
+    #[serde(borrow)]
+    accounts: Vec<BorrowedAccount<'a>>,
+}
+
+/// One account as `container_floor_typed` reads it.
+#[derive(Deserialize)]
+struct BorrowedAccount<'a> {
+    #[serde(borrow, rename = "id")]
+    _id: Cow<'a, str>,
+    #[serde(borrow, rename = "type")]
+    _type: Cow<'a, str>,
+    #[serde(borrow, default, rename = "issuer")]
+    _issuer: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "name")]
+    _name: Cow<'a, str>,
+    #[serde(borrow, default, rename = "secret")]
+    _secret: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "algorithm")]
+    _algorithm: Option<Cow<'a, str>>,
+    #[serde(default, rename = "digits")]
+    _digits: Option<u64>,
+    #[serde(default, rename = "period")]
+    _period: Option<u64>,
+}
 
 /// Seals with a content key of 32 bytes of 1 (the fill's first draw), so the floor can
 /// decrypt without the key wrap.
@@ -49,8 +92,27 @@ fn open_seal_parts(c: &mut Criterion) {
         });
     }
     g.finish();
-    let mut g = c.benchmark_group("container_floor");
-    for (n, bytes, _) in &prepared {
+    floor(c, "container_floor", &prepared, |plain| {
+        // A JSON pass that only validates: no typed values, no allocation per member.
+        black_box(serde_json::from_slice::<IgnoredAny>(plain).unwrap());
+    });
+    floor(c, "container_floor_typed", &prepared, |plain| {
+        let text = std::str::from_utf8(plain).unwrap();
+        let payload: BorrowedPayload<'_> = serde_json::from_str(text).unwrap();
+        black_box(payload.accounts.len());
+    });
+}
+
+/// A floor group: base64url decoding and AES-256-GCM decryption of each prepared
+/// container's ciphertext, then `json_pass` over the plaintext.
+fn floor(
+    c: &mut Criterion,
+    group: &str,
+    prepared: &[(usize, Vec<u8>, Payload)],
+    json_pass: impl Fn(&[u8]),
+) {
+    let mut g = c.benchmark_group(group);
+    for (n, bytes, _) in prepared {
         let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
         let part = |name: &str| v[name].as_str().unwrap().to_string();
         let (ct, iv, tag, aad) = (
@@ -75,8 +137,7 @@ fn open_seal_parts(c: &mut Criterion) {
                         Some(&tag),
                     )
                     .unwrap();
-                // A JSON pass that only validates: no typed values, no allocation per member.
-                black_box(serde_json::from_slice::<IgnoredAny>(&plain).unwrap())
+                json_pass(&plain)
             })
         });
     }

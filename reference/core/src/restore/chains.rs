@@ -77,7 +77,26 @@ impl HashChains {
 
 /// The half of a 64-bit hash the table keeps (accounts of equal halves share a chain).
 fn short(hash: u64) -> u32 {
+    #[cfg(test)]
+    if EVERY_KEY_COLLIDES.get() {
+        return 0;
+    }
     (hash >> 32) as u32
+}
+
+#[cfg(test)]
+thread_local! {
+    static EVERY_KEY_COLLIDES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every key of every index in one chain, so that a test can check that the
+/// callers compare keys rather than trust hashes.
+#[cfg(test)]
+pub fn with_every_key_colliding<T>(f: impl FnOnce() -> T) -> T {
+    EVERY_KEY_COLLIDES.set(true);
+    let result = f();
+    EVERY_KEY_COLLIDES.set(false);
+    result
 }
 
 /// The hasher of a table whose keys are hashes already: a key is its own hash.
@@ -105,7 +124,7 @@ impl Hasher for Prehashed {
 
 #[cfg(test)]
 mod tests {
-    use super::HashChains;
+    use super::{with_every_key_colliding, HashChains};
 
     #[test]
     fn candidates_hold_every_account_of_the_key_in_order() {
@@ -121,5 +140,13 @@ mod tests {
         assert_eq!(of("b"), [1]);
         assert_eq!(of("c"), [4]);
         assert!(of("d").is_empty());
+    }
+
+    #[test]
+    fn colliding_keys_share_one_chain_in_order() {
+        let keys = [Some("a"), Some("b"), None, Some("c")];
+        let chains = with_every_key_colliding(|| HashChains::new(keys.iter().copied()).unwrap());
+        let all: Vec<usize> = with_every_key_colliding(|| chains.candidates("x").collect());
+        assert_eq!(all, [0, 1, 3]);
     }
 }

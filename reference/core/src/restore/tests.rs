@@ -361,4 +361,16 @@ proptest! {
         let second = restore(&after, &backup, policy);
         prop_assert!(!second.changes_device(), "{:?}", second.outcomes);
     }
+
+    /// Matching compares keys, not their hashes: with every secret, id and name in one hash
+    /// chain, the plan is the same.
+    #[test]
+    fn matching_does_not_trust_hashes(old in arb_device(), device in arb_device(), policy in arb_policy()) {
+        let backup = backup_of(&old, Platform::Android);
+        let p = restore(&device, &backup, policy);
+        let colliding = super::chains::with_every_key_colliding(|| restore(&device, &backup, policy));
+        prop_assert_eq!(&colliding.outcomes, &p.outcomes);
+        prop_assert_eq!(&colliding.untouched, &p.untouched);
+        prop_assert_eq!(apply(&device, &colliding).unwrap(), apply(&device, &p).unwrap());
+    }
 }
