@@ -172,7 +172,8 @@ impl RestorePlan {
 
 /// Decides what restoring `backup` onto a device holding `device` does, under `policy`
 /// (REQ-RESTORE-001 to REQ-RESTORE-031). Touches nothing. A backup made on the other
-/// platform is `platform_mismatch`.
+/// platform is `platform_mismatch`; a device of `u32::MAX` accounts or more (more than memory
+/// holds) is `too_large`.
 ///
 /// ```
 /// use authbackup::account::DeviceAccount;
