@@ -204,15 +204,7 @@ impl Payload {
             accounts,
         };
         // Sized up front so that growing the buffer does not leave copies of secrets behind.
-        let estimate = 256
-            + self
-                .accounts
-                .iter()
-                .map(|a| {
-                    160 + a.id.len() + 6 * (a.name.len() + a.issuer().map_or(0, str::len)) + 210
-                })
-                .sum::<usize>();
-        let mut out = Zeroizing::new(Vec::with_capacity(estimate));
+        let mut out = Zeroizing::new(Vec::with_capacity(self.json_capacity(pretty)));
         // Serializing plain data into a Vec cannot fail.
         let _ = if pretty {
             serde_json::to_writer_pretty(&mut *out, &doc)
@@ -221,6 +213,43 @@ impl Payload {
         };
         out
     }
+}
+
+impl Payload {
+    /// At least the bytes [`Payload::write_json`] writes, and not many more: the buffer is
+    /// wiped over its whole capacity when dropped, so every byte of slack is written twice.
+    fn json_capacity(&self, pretty: bool) -> usize {
+        // Member names, punctuation, numbers and (when pretty) indentation of one account,
+        // and of the document around the accounts.
+        let (per_account, document) = if pretty { (260, 400) } else { (160, 200) };
+        let account = |a: &BackupAccount| {
+            let secret = a
+                .key()
+                .map_or(0, |k| k.secret.expose_bytes().len() * 8 / 5 + 1);
+            per_account
+                + json_string_bound(&a.id)
+                + json_string_bound(&a.name)
+                + a.issuer().map_or(0, json_string_bound)
+                + secret.max("<redacted>".len())
+        };
+        document
+            + json_string_bound(self.meta.backup_id())
+            + self.accounts.iter().map(account).sum::<usize>()
+    }
+}
+
+/// The most bytes serde_json writes for `text` as a JSON string, quotes excluded: `"` and
+/// `\` take two, a control character at most six, anything else itself.
+fn json_string_bound(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    text.len() + escapes
 }
 
 fn check_count(n: usize) -> Result<()> {

@@ -284,3 +284,62 @@ fn canonical_and_typed_secrets_decode_alike() {
         );
     }
 }
+
+mod json_capacity {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn account() -> impl Strategy<Value = Option<BackupAccount>> {
+        let text = "[a-zA-Z0-9 \"\\\\é€😀-]{1,60}";
+        (
+            0usize..4,
+            text,
+            proptest::option::of(text),
+            text,
+            10usize..=128,
+            prop_oneof![Just(6u64), Just(8), Just(10)],
+            prop_oneof![Just(30u64), Just(u64::MAX)],
+        )
+            .prop_map(|(t, id, issuer, name, secret_len, digits, period)| {
+                let t = AccountType::ALL[t];
+                if !t.bears_codes() {
+                    return BackupAccount::placeholder(id, t, name).ok();
+                }
+                let params =
+                    CodeParams::from_optional(Some("SHA512"), Some(digits), Some(period)).ok()?;
+                let secret = Secret::from_bytes(vec![0xa5; secret_len]).ok()?;
+                let key = OtpKey { secret, params };
+                BackupAccount::with_codes(id, t, issuer, name, key).ok()
+            })
+    }
+
+    proptest! {
+        /// Writing never outgrows the buffer sized up front (growing would leave a copy of
+        /// the secrets behind, unwiped), and the buffer is not much larger than the text.
+        #[test]
+        fn the_buffer_is_sized_once_and_tight(
+            accounts in proptest::collection::vec(account(), 0..12),
+            backup_id in "[a-z\"\\\\é]{1,64}",
+        ) {
+            let mut seen = HashSet::new();
+            let accounts: Vec<BackupAccount> = accounts
+                .into_iter()
+                .flatten()
+                .filter(|a| seen.insert(a.id.clone()))
+                .collect();
+            let meta = BackupMeta::new(Platform::Ios, backup_id, u64::MAX, u64::MAX);
+            prop_assume!(meta.is_ok());
+            let p = Payload::new(meta.unwrap(), accounts).unwrap();
+            for (json, pretty) in [
+                (p.to_json(), false),
+                (p.to_display_json(true), true),
+                (p.to_display_json(false), true),
+            ] {
+                let capacity = p.json_capacity(pretty);
+                prop_assert!(json.len() <= capacity, "{} > {}", json.len(), capacity);
+                prop_assert_eq!(json.capacity(), capacity);
+                prop_assert!(capacity <= 2 * json.len() + 400, "{} for {}", capacity, json.len());
+            }
+        }
+    }
+}
