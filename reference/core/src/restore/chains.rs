@@ -124,7 +124,8 @@ impl Hasher for Prehashed {
 
 #[cfg(test)]
 mod tests {
-    use super::{with_every_key_colliding, HashChains};
+    use super::{with_every_key_colliding, HashChains, Prehashed};
+    use std::hash::Hasher;
 
     #[test]
     fn candidates_hold_every_account_of_the_key_in_order() {
@@ -140,6 +141,30 @@ mod tests {
         assert_eq!(of("b"), [1]);
         assert_eq!(of("c"), [4]);
         assert!(of("d").is_empty());
+    }
+
+    #[test]
+    fn distinct_keys_spread_over_chains() {
+        let keys: Vec<String> = (0..2000).map(|i| format!("key-{i}")).collect();
+        let chains = HashChains::new(keys.iter().map(|k| Some(k.as_str()))).unwrap();
+        let longest = keys
+            .iter()
+            .map(|k| chains.candidates(k.as_str()).count())
+            .max();
+        assert!(longest <= Some(3), "{longest:?}");
+    }
+
+    #[test]
+    fn the_table_hasher_spreads_short_hashes() {
+        let finish = |n: u32| {
+            let mut h = Prehashed::default();
+            h.write_u32(n);
+            h.finish()
+        };
+        let all: std::collections::HashSet<u64> = (0..1000).map(finish).collect();
+        assert_eq!(all.len(), 1000);
+        // Consecutive keys differ in the high bits the table takes its tags from.
+        assert_ne!(finish(1) >> 57, finish(2) >> 57);
     }
 
     #[test]

@@ -216,3 +216,33 @@ impl<'a> DeviceIndex<'a> {
         self.with_id(id).is_some()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{DeviceIndex, SecretKey};
+    use crate::account::{AccountState, AccountType, CodeParams, DeviceAccount};
+    use crate::secret::Secret;
+
+    #[test]
+    fn distinct_secrets_spread_over_chains() {
+        let device: Vec<DeviceAccount> = (0..500u32)
+            .map(|i| DeviceAccount {
+                id: i.to_string(),
+                account_type: AccountType::Totp,
+                issuer: None,
+                name: "alice".into(),
+                secret: Some(Secret::from_bytes([i.to_be_bytes(); 4].concat()).unwrap()),
+                params: CodeParams::default(),
+                token: None,
+                excluded_by_policy: false,
+                state: AccountState::Ready,
+            })
+            .collect();
+        let index = DeviceIndex::new(&device).unwrap();
+        for d in &device {
+            let key = SecretKey::of_device(d).unwrap();
+            let chain = index.by_secret.candidates(&key).count();
+            assert!(chain <= 3, "{chain}");
+        }
+    }
+}
