@@ -279,7 +279,9 @@ fn matching_order(b: &mut Builder) {
     let twice = json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000,
         "accounts": [same("x"), same("y")] });
     type Pairs<'a> = &'a [(&'a str, &'a str)];
-    let cases: [(&str, Value, Pairs<'_>); 2] = [
+    let one = json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000,
+        "accounts": [same("x")] });
+    let cases: [(&str, Value, Pairs<'_>); 3] = [
         (
             "two identical device accounts: the one with the backup account's id is matched (pass 1), not the first",
             input(json!([same("a"), same("gh")]), "ios", "keep-both"),
@@ -289,6 +291,11 @@ fn matching_order(b: &mut Builder) {
             "two identical backup accounts find two identical device accounts, the first not yet matched each (pass 2)",
             json!({ "device": [same("a"), same("b")], "backup": twice, "platform": "ios", "policy": "keep-both" }),
             &[("x", "a"), ("y", "b")],
+        ),
+        (
+            "the device account with the backup account's id has another secret: the identical one under another id is the match (pass 2), the one with the id stays untouched",
+            json!({ "device": [code("x", "totp", "Example", "bob", C), same("a")], "backup": one, "platform": "ios", "policy": "keep-both" }),
+            &[("x", "a")],
         ),
     ];
     for (comment, inp, pairs) in cases {

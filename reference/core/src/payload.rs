@@ -204,7 +204,8 @@ impl Payload {
             accounts,
         };
         // Sized up front so that growing the buffer does not leave copies of secrets behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(self.json_capacity(pretty)));
+        let capacity = self.json_capacity(with_secrets, pretty);
+        let mut out = Zeroizing::new(Vec::with_capacity(capacity));
         // Serializing plain data into a Vec cannot fail.
         let _ = if pretty {
             serde_json::to_writer_pretty(&mut *out, &doc)
@@ -218,19 +219,21 @@ impl Payload {
 impl Payload {
     /// At least the bytes [`Payload::write_json`] writes, and not many more: the buffer is
     /// wiped over its whole capacity when dropped, so every byte of slack is written twice.
-    fn json_capacity(&self, pretty: bool) -> usize {
+    fn json_capacity(&self, with_secrets: bool, pretty: bool) -> usize {
         // Member names, punctuation, numbers and (when pretty) indentation of one account,
         // and of the document around the accounts.
         let (per_account, document) = if pretty { (260, 400) } else { (160, 200) };
         let account = |a: &BackupAccount| {
-            let secret = a
-                .key()
-                .map_or(0, |k| k.secret.expose_bytes().len() * 8 / 5 + 1);
+            let secret = match a.key() {
+                Some(k) if with_secrets => k.secret.expose_bytes().len() * 8 / 5 + 1,
+                Some(_) => "<redacted>".len(),
+                None => 0,
+            };
             per_account
                 + json_string_bound(&a.id)
                 + json_string_bound(&a.name)
                 + a.issuer().map_or(0, json_string_bound)
-                + secret.max("<redacted>".len())
+                + secret
         };
         document
             + json_string_bound(self.meta.backup_id())
