@@ -326,6 +326,11 @@ fn restore_mutants() -> Vec<Mutant> {
             "matches the first identical device account, not the one with the backup account's id or one not yet matched",
             restore::first_identical,
         ),
+        bad(
+            "id-taken-as-identical",
+            "takes the device account with the backup account's id as identical whenever an identical account exists elsewhere",
+            restore::id_taken_as_identical,
+        ),
     ]
 }
 

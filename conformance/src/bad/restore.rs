@@ -51,3 +51,30 @@ pub(super) fn first_identical(op: &str, input: &Value) -> Answer {
     }
     Answer::Ok(v)
 }
+
+/// Takes the device account with the backup account's id as the identical one whenever an
+/// identical account exists anywhere on the device, without comparing that account's secret:
+/// the identical account under another id stays untouched instead.
+pub(super) fn id_taken_as_identical(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Ok(mut v), "restore.plan") = (answer.clone(), op) else {
+        return answer;
+    };
+    let device = input["device"].as_array().cloned().unwrap_or_default();
+    let mut swaps = Vec::new();
+    for o in v["outcomes"].as_array_mut().into_iter().flatten() {
+        let present = o["outcome"] == "already_present" && o["device_id"] != o["id"];
+        if present && device.iter().any(|d| d["id"] == o["id"]) {
+            swaps.push((o["id"].clone(), o["device_id"].clone()));
+            o["device_id"] = o["id"].clone();
+        }
+    }
+    for (with_id, identical) in swaps {
+        for u in v["untouched"].as_array_mut().into_iter().flatten() {
+            if *u == with_id {
+                *u = identical.clone();
+            }
+        }
+    }
+    Answer::Ok(v)
+}
