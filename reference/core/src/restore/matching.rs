@@ -119,9 +119,7 @@ impl<'a> DeviceIndex<'a> {
 
     /// The first device account with id `id`.
     fn with_id(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .chain_from(self.by_id.first(id))
-            .find(|&i| self.device[i].id == id)
+        self.by_id.candidates(id).find(|&i| self.device[i].id == id)
     }
 
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
