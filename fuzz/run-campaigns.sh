@@ -6,13 +6,14 @@
 # cargo-fuzz needs. Each target's growing corpus is kept under fuzz/work/ (not committed);
 # crashes land in fuzz/artifacts/<target>/. A summary line per target goes to
 # fuzz/work/results.txt: target, seconds, executions, executions per second, crashes.
+# libFuzzer itself is built without AddressSanitizer: see .cargo/config.toml.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(base32 uri payload container_raw container_structured restore lifecycle)
 if ! rustc --version | grep -q nightly; then export RUSTC_BOOTSTRAP=1; fi
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
 cargo fuzz build
 mkdir -p work
 run_one() {
