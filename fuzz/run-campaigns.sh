@@ -6,7 +6,7 @@
 # cargo-fuzz needs. Each target's growing corpus is kept under fuzz/work/ (not committed);
 # crashes land in fuzz/artifacts/<target>/. A summary line per target goes to
 # fuzz/work/results.txt: target, seconds, executions, executions per second, crashes.
-# libFuzzer itself is built without AddressSanitizer: see .cargo/config.toml.
+# libFuzzer itself is built without AddressSanitizer: see ../.cargo/config.toml.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
