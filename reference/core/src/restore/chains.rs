@@ -38,13 +38,14 @@ impl HashChains {
                 ))
             })?;
         let hasher = RandomState::new();
-        let mut first = HashMap::with_capacity_and_hasher(keys.len(), Default::default());
-        let mut next = vec![END; keys.len()];
+        let hashes = short_hashes(&hasher, keys);
+        let mut first = HashMap::with_capacity_and_hasher(hashes.len(), Default::default());
+        let mut next = vec![END; hashes.len()];
         // Backwards, so that the table names the first account of each chain and every
         // chain runs in device order.
-        for (i, key) in (0..count).zip(keys).rev() {
-            if let Some(key) = key {
-                next[i as usize] = first.insert(short(hasher.hash_one(key)), i).unwrap_or(END);
+        for (i, hash) in (0..count).zip(hashes).rev() {
+            if let Some(hash) = hash {
+                next[i as usize] = first.insert(hash, i).unwrap_or(END);
             }
         }
         Ok(HashChains {
@@ -61,6 +62,16 @@ impl HashChains {
             .map(|&i| i as usize)
     }
 
+    /// For each of `keys`, in order, the first account whose key may be it (as
+    /// [`HashChains::first`]). Every key is hashed before the table is read, so that the
+    /// reads, which land anywhere in a table too large for the caches, come in a loop short
+    /// enough for the processor to wait for many of them at once.
+    pub fn firsts<K: Hash>(&self, keys: impl Iterator<Item = Option<K>>) -> Vec<Option<usize>> {
+        let hashes = short_hashes(&self.hasher, keys);
+        let first = |hash: u32| self.first.get(&hash).map(|&i| i as usize);
+        hashes.into_iter().map(|h| h.and_then(first)).collect()
+    }
+
     /// The accounts of `from`'s chain, `from` first: those whose key has the same hash, in
     /// order.
     pub fn chain_from(&self, from: Option<usize>) -> impl Iterator<Item = usize> + '_ {
@@ -70,9 +81,18 @@ impl HashChains {
     }
 
     /// The accounts whose key may be `key` (those with its hash), in order.
+    #[cfg(test)]
     pub fn candidates<K: Hash>(&self, key: K) -> impl Iterator<Item = usize> + '_ {
         self.chain_from(self.first(key))
     }
+}
+
+/// The short hash of each key, in order (none for none).
+fn short_hashes<K: Hash>(
+    hasher: &RandomState,
+    keys: impl Iterator<Item = Option<K>>,
+) -> Vec<Option<u32>> {
+    keys.map(|k| k.map(|k| short(hasher.hash_one(k)))).collect()
 }
 
 /// The half of a 64-bit hash the table keeps (accounts of equal halves share a chain).

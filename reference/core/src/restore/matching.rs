@@ -111,15 +111,17 @@ impl<'a> DeviceIndex<'a> {
             .filter(move |&i| SecretKey::of_device(&self.device[i]).as_ref() == Some(key))
     }
 
-    /// The first device account identical to the account of `key`.
-    fn first_same_secret(&self, key: &SecretKey<'_>) -> Option<usize> {
-        let first = self.by_secret.first(key);
-        self.same_secret(key, first).next()
-    }
-
     /// The first device account with id `id`.
     fn with_id(&self, id: &str) -> Option<usize> {
-        self.by_id.candidates(id).find(|&i| self.device[i].id == id)
+        self.with_id_from(id, self.by_id.first(id))
+    }
+
+    /// The first device account with id `id`, starting at `from`, the first in the index
+    /// whose id may be `id`.
+    fn with_id_from(&self, id: &str, from: Option<usize>) -> Option<usize> {
+        self.by_id
+            .chain_from(from)
+            .find(|&i| self.device[i].id == id)
     }
 
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
@@ -132,12 +134,19 @@ impl<'a> DeviceIndex<'a> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
         let keys: Vec<Option<SecretKey<'_>>> = backup.iter().map(SecretKey::of_backup).collect();
         // Each backup account's id and secret are looked up once, for the first three passes.
+        let id_firsts = self
+            .by_id
+            .firsts(backup.iter().map(|b| Some(b.id.as_str())));
+        let secret_firsts = self.by_secret.firsts(keys.iter().map(Option::as_ref));
         let hits: Vec<(Option<usize>, Option<usize>)> = backup
             .iter()
             .zip(&keys)
-            .map(|(b, key)| {
-                let same_secret = key.as_ref().and_then(|k| self.first_same_secret(k));
-                (self.with_id(&b.id), same_secret)
+            .zip(id_firsts.into_iter().zip(secret_firsts))
+            .map(|((b, key), (id_first, secret_first))| {
+                let same_secret = key
+                    .as_ref()
+                    .and_then(|k| self.same_secret(k, secret_first).next());
+                (self.with_id_from(&b.id, id_first), same_secret)
             })
             .collect();
         // Pass 1: the device account with the backup account's id is identical to it.
@@ -177,15 +186,16 @@ impl<'a> DeviceIndex<'a> {
         // accounts not matched yet.
         if found.iter().any(Option::is_none) {
             let matched = &self.matched;
-            let mut names = NameIndex::new(self.device, |i| !matched[i])?;
-            for (j, b) in backup.iter().enumerate() {
-                if found[j].is_some() {
-                    continue;
-                }
+            let names = NameIndex::new(self.device, |i| !matched[i])?;
+            let wanted = names.look_up(backup.iter().zip(&found).map(|(b, f)| {
+                f.is_none()
+                    .then_some((b.account_type, b.issuer(), b.name.as_str()))
+            }));
+            for (j, found) in found.iter_mut().enumerate() {
                 let unmatched = |i: usize| !self.matched[i];
-                if let Some(i) = names.find(b.account_type, b.issuer(), &b.name, unmatched) {
+                if let Some(i) = names.find(&wanted, j, unmatched) {
                     self.matched[i] = true;
-                    found[j] = Some((i, MatchKind::Name));
+                    *found = Some((i, MatchKind::Name));
                 }
             }
         }

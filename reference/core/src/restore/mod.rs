@@ -3,12 +3,12 @@
 //! refuses a plan made for another device state.
 
 mod chains;
+mod ids;
 mod matching;
 mod name_index;
 mod restored;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::payload::{BackupMeta, Payload};
 use crate::platform::Platform;
 
+use ids::{fresh_id, Ids};
 pub use matching::MatchKind;
 
 /// What happens when a backup account matches a device account with a different secret.
@@ -337,75 +338,6 @@ pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceA
     }
     after.extend(plan.added.iter().map(|&a| plan.restored.account(a)));
     Ok(after)
-}
-
-/// The ids in use as a plan is made: the device's own (looked up in the index, not copied),
-/// less those a replacement freed, plus those the plan added (borrowed from the backup where
-/// they are its own).
-struct Ids<'i, 'a> {
-    device: &'i matching::DeviceIndex<'a>,
-    freed: HashSet<&'a str>,
-    added: HashSet<Cow<'a, str>>,
-}
-
-impl<'i, 'a> Ids<'i, 'a> {
-    /// The ids of `device`, room made for `adding` more.
-    fn new(device: &'i matching::DeviceIndex<'a>, adding: usize) -> Ids<'i, 'a> {
-        Ids {
-            device,
-            freed: HashSet::new(),
-            added: HashSet::with_capacity(adding),
-        }
-    }
-
-    /// Takes `id`; false when it is in use.
-    fn insert(&mut self, id: Cow<'a, str>) -> bool {
-        let device_has_it = self.device.has_id(&id);
-        self.insert_known(id, device_has_it)
-    }
-
-    /// Takes `id`, already known to be a device account's id or not; false when it is in
-    /// use.
-    fn insert_known(&mut self, id: Cow<'a, str>, device_has_it: bool) -> bool {
-        let on_device = device_has_it && !self.freed.contains(id.as_ref());
-        !on_device && self.added.insert(id)
-    }
-
-    /// Gives `id` up (its account is being replaced).
-    fn free(&mut self, id: &'a str) {
-        if !self.added.remove(id) {
-            self.freed.insert(id);
-        }
-    }
-}
-
-/// REQ-RESTORE-025: the backup's id when the device does not use it, otherwise
-/// `restored-` and 16 hex digits derived from the backup and account ids (then `-2`, `-3`,
-/// ... until unused).
-/// `id_on_device` says whether a device account has `id` (matching looked it up already).
-fn fresh_id<'a>(
-    ids: &mut Ids<'_, 'a>,
-    backup_id: &str,
-    id: &'a str,
-    id_on_device: bool,
-) -> Cow<'a, str> {
-    if ids.insert_known(Cow::Borrowed(id), id_on_device) {
-        return Cow::Borrowed(id);
-    }
-    let digest = Sha256::new()
-        .chain_update(backup_id.as_bytes())
-        .chain_update([0])
-        .chain_update(id.as_bytes())
-        .finalize();
-    let base: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let base = format!("restored-{base}");
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while !ids.insert(Cow::Owned(candidate.clone())) {
-        n += 1;
-        candidate = format!("{base}-{n}");
-    }
-    Cow::Owned(candidate)
 }
 
 /// A digest of everything restore reads of a device, to tie a plan to the state it was

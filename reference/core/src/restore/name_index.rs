@@ -18,7 +18,7 @@ struct Key {
 }
 
 /// A key as compared and hashed: type, normalised issuer, normalised name.
-type KeyView<'a> = (AccountType, Option<&'a str>, &'a str);
+pub type KeyView<'a> = (AccountType, Option<&'a str>, &'a str);
 
 impl Key {
     /// Appends the normalised issuer and name to `text`; returns where they are.
@@ -49,56 +49,76 @@ impl Key {
     }
 }
 
+/// The normalised keys of a list of accounts (none for an account left out), their issuers
+/// and names written one after another into one text.
+struct Keys {
+    text: String,
+    keys: Vec<Option<Key>>,
+}
+
+impl Keys {
+    /// The keys of the accounts `parts` gives, in order: for each, its type, issuer and name,
+    /// or none to leave it out.
+    fn new<'p>(parts: impl Iterator<Item = Option<KeyView<'p>>>) -> Keys {
+        let mut text = String::new();
+        let keys = parts
+            .map(|p| p.map(|(t, issuer, name)| Key::write(&mut text, t, issuer, name)))
+            .collect();
+        Keys { text, keys }
+    }
+
+    /// Account `i`'s key, if it has one.
+    fn get(&self, i: usize) -> Option<KeyView<'_>> {
+        self.keys[i].as_ref().map(|k| k.view(&self.text))
+    }
+
+    /// Every account's key, in order.
+    fn views(&self) -> impl DoubleEndedIterator<Item = Option<KeyView<'_>>> + ExactSizeIterator {
+        self.keys
+            .iter()
+            .map(|k| k.as_ref().map(|k| k.view(&self.text)))
+    }
+}
+
 /// Device accounts by normalised type, issuer and name.
 pub struct NameIndex {
-    /// The normalised issuers and names of the indexed accounts, one after another.
-    texts: String,
-    /// Per device account, its key (none when it is not indexed).
-    keys: Vec<Option<Key>>,
+    device: Keys,
     chains: HashChains,
-    /// The text of the key being looked up.
-    wanted: String,
+}
+
+/// Accounts to look up in a [`NameIndex`], prepared all at once (keys written, indexes
+/// read) by [`NameIndex::look_up`].
+pub struct Wanted {
+    keys: Keys,
+    firsts: Vec<Option<usize>>,
 }
 
 impl NameIndex {
     /// Indexes the device accounts for which `include` holds.
     pub fn new(device: &[DeviceAccount], include: impl Fn(usize) -> bool) -> Result<NameIndex> {
-        let mut texts = String::new();
-        let keys: Vec<Option<Key>> = device
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                include(i)
-                    .then(|| Key::write(&mut texts, d.account_type, d.issuer.as_deref(), &d.name))
-            })
-            .collect();
-        let chains = HashChains::new(keys.iter().map(|k| k.as_ref().map(|k| k.view(&texts))))?;
-        Ok(NameIndex {
-            texts,
-            keys,
-            chains,
-            wanted: String::new(),
-        })
+        let device = Keys::new(device.iter().enumerate().map(|(i, d)| {
+            include(i).then_some((d.account_type, d.issuer.as_deref(), d.name.as_str()))
+        }));
+        let chains = HashChains::new(device.views())?;
+        Ok(NameIndex { device, chains })
     }
 
-    /// The first indexed device account, in device order, with the key of `account_type`,
-    /// `issuer` and `name` for which `usable` holds.
-    pub fn find(
-        &mut self,
-        account_type: AccountType,
-        issuer: Option<&str>,
-        name: &str,
-        usable: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        self.wanted.clear();
-        let wanted = Key::write(&mut self.wanted, account_type, issuer, name);
-        let wanted = wanted.view(&self.wanted);
-        self.chains.candidates(wanted).find(|&i| {
-            self.keys[i]
-                .as_ref()
-                .is_some_and(|k| k.view(&self.texts) == wanted)
-                && usable(i)
-        })
+    /// Prepares looking up the accounts `parts` gives, in order: for each, its type, issuer
+    /// and name, or none (never looked up). Every key is written and hashed, and the index
+    /// read, before any is compared (see [`HashChains::firsts`]).
+    pub fn look_up<'p>(&self, parts: impl Iterator<Item = Option<KeyView<'p>>>) -> Wanted {
+        let keys = Keys::new(parts);
+        let firsts = self.chains.firsts(keys.views());
+        Wanted { keys, firsts }
+    }
+
+    /// The first indexed device account, in device order, with the key of account `k` of
+    /// `wanted` for which `usable` holds.
+    pub fn find(&self, wanted: &Wanted, k: usize, usable: impl Fn(usize) -> bool) -> Option<usize> {
+        let key = wanted.keys.get(k)?;
+        self.chains
+            .chain_from(wanted.firsts[k])
+            .find(|&i| self.device.get(i) == Some(key) && usable(i))
     }
 }
 
@@ -140,15 +160,22 @@ mod tests {
         ]}"#,
         )
         .unwrap();
-        let mut index = NameIndex::new(&device, |i| i != 3).unwrap();
+        let index = NameIndex::new(&device, |i| i != 3).unwrap();
         let t = AccountType::Totp;
-        assert_eq!(index.find(t, Some("Acme"), "Alice", |_| true), Some(0));
-        assert_eq!(index.find(t, Some("Acme"), "Alice", |i| i != 0), Some(1));
-        assert_eq!(index.find(t, Some("Acme"), "Alice", |i| i > 1), None);
-        assert_eq!(index.find(t, None, "alice", |_| true), Some(2));
-        assert_eq!(
-            index.find(AccountType::MsaTotp, None, "alice", |_| true),
-            None
+        let wanted = index.look_up(
+            [
+                Some((t, Some("Acme"), "Alice")),
+                Some((t, None, "alice")),
+                Some((AccountType::MsaTotp, None, "alice")),
+                None,
+            ]
+            .into_iter(),
         );
+        assert_eq!(index.find(&wanted, 0, |_| true), Some(0));
+        assert_eq!(index.find(&wanted, 0, |i| i != 0), Some(1));
+        assert_eq!(index.find(&wanted, 0, |i| i > 1), None);
+        assert_eq!(index.find(&wanted, 1, |_| true), Some(2));
+        assert_eq!(index.find(&wanted, 2, |_| true), None);
+        assert_eq!(index.find(&wanted, 3, |_| true), None);
     }
 }

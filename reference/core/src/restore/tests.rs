@@ -257,6 +257,65 @@ fn ids_stay_unique_when_the_backup_reuses_a_device_id() {
     assert_eq!(ids.len(), after.len());
 }
 
+/// `restored-` and the first 8 bytes of SHA-256("backup-1", 0, `id`) in hex: the id
+/// REQ-RESTORE-025 gives an added account of `backup_of`'s backup whose id is taken.
+fn restored_id(id: &str) -> String {
+    let digest = Sha256::digest([b"backup-1".as_slice(), &[0], id.as_bytes()].concat());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("restored-{hex}")
+}
+
+/// The issuers and ids of the accounts restoring `backup` onto `device` adds.
+fn added_ids(device: &[DeviceAccount], backup: &Payload) -> Vec<(String, String)> {
+    let after = apply(device, &restore(device, backup, Policy::KeepBoth)).unwrap();
+    after[device.len()..]
+        .iter()
+        .map(|d| (d.issuer.clone().unwrap(), d.id.clone()))
+        .collect()
+}
+
+#[test]
+fn a_made_up_id_is_not_one_the_backup_already_restored_under() {
+    let taken = restored_id("g");
+    // The backup's first account has the very id its second account's would be made up as.
+    let backup = backup_of(
+        &[
+            account(&taken, AccountType::Totp, Some("A"), "x", Some(10)),
+            account("g", AccountType::Totp, Some("B"), "y", Some(11)),
+        ],
+        Platform::Ios,
+    );
+    let device = vec![account("g", AccountType::Totp, Some("C"), "z", Some(12))];
+    assert_eq!(
+        added_ids(&device, &backup),
+        [
+            ("A".to_string(), taken.clone()),
+            ("B".to_string(), format!("{taken}-2"))
+        ]
+    );
+}
+
+#[test]
+fn a_backup_id_already_made_up_for_another_account_is_replaced() {
+    let taken = restored_id("g");
+    // The second account's own id is the one made up for the first.
+    let backup = backup_of(
+        &[
+            account("g", AccountType::Totp, Some("B"), "y", Some(11)),
+            account(&taken, AccountType::Totp, Some("A"), "x", Some(10)),
+        ],
+        Platform::Ios,
+    );
+    let device = vec![account("g", AccountType::Totp, Some("C"), "z", Some(12))];
+    assert_eq!(
+        added_ids(&device, &backup),
+        [
+            ("B".to_string(), taken.clone()),
+            ("A".to_string(), restored_id(&taken))
+        ]
+    );
+}
+
 #[test]
 fn apply_refuses_a_plan_for_another_device_state() {
     let backup = backup_of(&old_phone(), Platform::Ios);
