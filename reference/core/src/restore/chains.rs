@@ -13,38 +13,59 @@ use crate::error::{Error, Result};
 /// No further account in a chain.
 const END: u32 = u32::MAX;
 
+/// Turns keys into the short hashes a [`HashChains`] holds, with a key of its own drawn at
+/// random (a backup cannot choose collisions).
+pub struct KeyHasher(RandomState);
+
+impl KeyHasher {
+    /// A hasher with a fresh random key.
+    pub fn new() -> KeyHasher {
+        KeyHasher(RandomState::new())
+    }
+
+    /// The short hash of `key`.
+    pub fn short<K: Hash>(&self, key: K) -> u32 {
+        short(self.0.hash_one(key))
+    }
+}
+
 /// Accounts by the hash of a key.
 pub struct HashChains {
-    hasher: RandomState,
+    hasher: KeyHasher,
     first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
     next: Vec<u32>,
 }
 
 impl HashChains {
-    /// Indexes `keys`: for each account, in order, its key or none (not indexed). Accounts
-    /// are numbered with 32 bits, which keeps the index small: `too_large` for more than
-    /// `u32::MAX - 1` accounts.
-    pub fn new<K: Hash>(
-        keys: impl DoubleEndedIterator<Item = Option<K>> + ExactSizeIterator,
-    ) -> Result<HashChains> {
-        let count = u32::try_from(keys.len())
+    /// Indexes `keys`: for each account, in order, its key or none (not indexed).
+    pub fn new<K: Hash>(keys: impl Iterator<Item = Option<K>>) -> Result<HashChains> {
+        let hasher = KeyHasher::new();
+        let hashes: Vec<Option<u32>> = keys.map(|k| k.map(|k| hasher.short(k))).collect();
+        HashChains::of_hashes(hasher, &hashes)
+    }
+
+    /// Indexes accounts by the short hashes `hasher` gave their keys: for each account, in
+    /// order, its hash or none (not indexed). Every key is hashed before the table is filled,
+    /// so that the table's writes, which land anywhere in it, come in a loop short enough
+    /// for the processor to wait for many at once. Accounts are numbered with 32 bits, which
+    /// keeps the index small: `too_large` for more than `u32::MAX - 1` accounts.
+    pub fn of_hashes(hasher: KeyHasher, hashes: &[Option<u32>]) -> Result<HashChains> {
+        let count = u32::try_from(hashes.len())
             .ok()
             .filter(|&n| n < END)
             .ok_or_else(|| {
                 Error::too_large(format!(
                     "restore matches at most {} device accounts; this device has {}",
                     END - 1,
-                    keys.len()
+                    hashes.len()
                 ))
             })?;
-        let hasher = RandomState::new();
-        let hashes = short_hashes(&hasher, keys);
         let mut first = HashMap::with_capacity_and_hasher(hashes.len(), Default::default());
         let mut next = vec![END; hashes.len()];
         // Backwards, so that the table names the first account of each chain and every
         // chain runs in device order.
         for (i, hash) in (0..count).zip(hashes).rev() {
-            if let Some(hash) = hash {
+            if let Some(hash) = *hash {
                 next[i as usize] = first.insert(hash, i).unwrap_or(END);
             }
         }
@@ -55,21 +76,36 @@ impl HashChains {
         })
     }
 
+    /// The hasher of this index's keys.
+    pub fn hasher(&self) -> &KeyHasher {
+        &self.hasher
+    }
+
     /// The first account whose key may be `key` (the first with its hash).
     pub fn first<K: Hash>(&self, key: K) -> Option<usize> {
-        self.first
-            .get(&short(self.hasher.hash_one(key)))
-            .map(|&i| i as usize)
+        self.first_of_hash(self.hasher.short(key))
+    }
+
+    /// The first account whose key has the short hash `hash`.
+    fn first_of_hash(&self, hash: u32) -> Option<usize> {
+        self.first.get(&hash).map(|&i| i as usize)
     }
 
     /// For each of `keys`, in order, the first account whose key may be it (as
-    /// [`HashChains::first`]). Every key is hashed before the table is read, so that the
-    /// reads, which land anywhere in a table too large for the caches, come in a loop short
-    /// enough for the processor to wait for many of them at once.
+    /// [`HashChains::first`]), every key hashed before the table is read (see
+    /// [`HashChains::firsts_of_hashes`]).
     pub fn firsts<K: Hash>(&self, keys: impl Iterator<Item = Option<K>>) -> Vec<Option<usize>> {
-        let hashes = short_hashes(&self.hasher, keys);
-        let first = |hash: u32| self.first.get(&hash).map(|&i| i as usize);
-        hashes.into_iter().map(|h| h.and_then(first)).collect()
+        let hashes: Vec<Option<u32>> = keys.map(|k| k.map(|k| self.hasher.short(k))).collect();
+        self.firsts_of_hashes(&hashes)
+    }
+
+    /// For each of `hashes` (short hashes from [`HashChains::hasher`]), in order, the first
+    /// account whose key has it. The table's reads, which land anywhere in a table too large
+    /// for the caches, come in a loop of their own, short enough for the processor to wait
+    /// for many of them at once.
+    pub fn firsts_of_hashes(&self, hashes: &[Option<u32>]) -> Vec<Option<usize>> {
+        let first = |hash: u32| self.first_of_hash(hash);
+        hashes.iter().map(|h| h.and_then(first)).collect()
     }
 
     /// The accounts of `from`'s chain, `from` first: those whose key has the same hash, in
@@ -85,14 +121,6 @@ impl HashChains {
     pub fn candidates<K: Hash>(&self, key: K) -> impl Iterator<Item = usize> + '_ {
         self.chain_from(self.first(key))
     }
-}
-
-/// The short hash of each key, in order (none for none).
-fn short_hashes<K: Hash>(
-    hasher: &RandomState,
-    keys: impl Iterator<Item = Option<K>>,
-) -> Vec<Option<u32>> {
-    keys.map(|k| k.map(|k| short(hasher.hash_one(k)))).collect()
 }
 
 /// The half of a 64-bit hash the table keeps (accounts of equal halves share a chain).

@@ -4,7 +4,8 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::chains::HashChains;
+use super::chains::{HashChains, KeyHasher};
+use super::fingerprint::Fingerprint;
 use super::name_index::NameIndex;
 use crate::account::{AccountType, BackupAccount, CodeParams, DeviceAccount};
 use crate::error::Result;
@@ -79,24 +80,42 @@ pub struct Match {
 }
 
 /// The device's accounts indexed by secret and by id, with a record of which are already
-/// matched. The name index is made only for the last pass, of the accounts it can still
-/// match.
+/// matched, and the device's fingerprint. The name index is made only for the last pass, of
+/// the accounts it can still match.
 pub struct DeviceIndex<'a> {
     device: &'a [DeviceAccount],
     by_secret: HashChains,
     by_id: HashChains,
     matched: Vec<bool>,
+    fingerprint: [u8; 32],
 }
 
 impl<'a> DeviceIndex<'a> {
-    /// Indexes every device account.
+    /// Indexes every device account. The accounts are read once, for both indexes and the
+    /// fingerprint: with many accounts, reading them costs more than the hashing.
     pub fn new(device: &'a [DeviceAccount]) -> Result<DeviceIndex<'a>> {
+        let (secret_hasher, id_hasher) = (KeyHasher::new(), KeyHasher::new());
+        let mut fingerprint = Fingerprint::new();
+        let (secrets, ids): (Vec<_>, Vec<_>) = device
+            .iter()
+            .map(|d| {
+                fingerprint.add(d);
+                let secret = SecretKey::of_device(d).map(|k| secret_hasher.short(k));
+                (secret, Some(id_hasher.short(d.id.as_str())))
+            })
+            .unzip();
         Ok(DeviceIndex {
             device,
-            by_secret: HashChains::new(device.iter().map(SecretKey::of_device))?,
-            by_id: HashChains::new(device.iter().map(|d| Some(d.id.as_str())))?,
+            by_secret: HashChains::of_hashes(secret_hasher, &secrets)?,
+            by_id: HashChains::of_hashes(id_hasher, &ids)?,
             matched: vec![false; device.len()],
+            fingerprint: fingerprint.finish(),
         })
+    }
+
+    /// The fingerprint of the device indexed.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
     }
 
     /// The device accounts identical to the account of `key` (same type, secret,
@@ -134,10 +153,17 @@ impl<'a> DeviceIndex<'a> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
         let keys: Vec<Option<SecretKey<'_>>> = backup.iter().map(SecretKey::of_backup).collect();
         // Each backup account's id and secret are looked up once, for the first three passes.
-        let id_firsts = self
-            .by_id
-            .firsts(backup.iter().map(|b| Some(b.id.as_str())));
-        let secret_firsts = self.by_secret.firsts(keys.iter().map(Option::as_ref));
+        // The backup is read once for both indexes' hashes.
+        let (id_hashes, secret_hashes): (Vec<_>, Vec<_>) = backup
+            .iter()
+            .zip(&keys)
+            .map(|(b, key)| {
+                let secret = key.as_ref().map(|k| self.by_secret.hasher().short(k));
+                (Some(self.by_id.hasher().short(b.id.as_str())), secret)
+            })
+            .unzip();
+        let id_firsts = self.by_id.firsts_of_hashes(&id_hashes);
+        let secret_firsts = self.by_secret.firsts_of_hashes(&secret_hashes);
         let hits: Vec<(Option<usize>, Option<usize>)> = backup
             .iter()
             .zip(&keys)

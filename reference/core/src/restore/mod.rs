@@ -3,6 +3,7 @@
 //! refuses a plan made for another device state.
 
 mod chains;
+mod fingerprint;
 mod ids;
 mod matching;
 mod name_index;
@@ -11,13 +12,12 @@ mod restored;
 use std::borrow::Cow;
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-
 use crate::account::{display_name, AccountState, AccountType, DeviceAccount};
 use crate::error::{Error, ErrorCode, Result};
 use crate::payload::{BackupMeta, Payload};
 use crate::platform::Platform;
 
+use fingerprint::fingerprint;
 use ids::{fresh_id, Ids};
 pub use matching::MatchKind;
 
@@ -313,7 +313,7 @@ pub fn plan(
         restored,
         replaced,
         added,
-        device_fingerprint: fingerprint(device),
+        device_fingerprint: index.fingerprint(),
         changes,
     })
 }
@@ -338,30 +338,6 @@ pub fn apply(device: &[DeviceAccount], plan: &RestorePlan) -> Result<Vec<DeviceA
     }
     after.extend(plan.added.iter().map(|&a| plan.restored.account(a)));
     Ok(after)
-}
-
-/// A digest of everything restore reads of a device, to tie a plan to the state it was
-/// made for.
-fn fingerprint(device: &[DeviceAccount]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_be_bytes());
-        h.update(bytes);
-    };
-    for d in device {
-        field(d.id.as_bytes());
-        field(d.account_type.as_str().as_bytes());
-        field(d.issuer.as_deref().unwrap_or("\u{0}").as_bytes());
-        field(d.name.as_bytes());
-        field(d.secret.as_ref().map_or(&[][..], |s| s.expose_bytes()));
-        field(d.params.algorithm.name().as_bytes());
-        field(&[d.params.digits.get()]);
-        field(&d.params.period.get().to_be_bytes());
-        field(d.token.as_ref().map_or(&[][..], |t| t.expose().as_bytes()));
-        field(&[u8::from(d.token.is_some()), u8::from(d.excluded_by_policy)]);
-        field(d.state.as_str().as_bytes());
-    }
-    h.finalize().into()
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ impl Keys {
     }
 
     /// Every account's key, in order.
-    fn views(&self) -> impl DoubleEndedIterator<Item = Option<KeyView<'_>>> + ExactSizeIterator {
+    fn views(&self) -> impl Iterator<Item = Option<KeyView<'_>>> {
         self.keys
             .iter()
             .map(|k| k.as_ref().map(|k| k.view(&self.text)))

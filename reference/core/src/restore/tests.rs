@@ -2,6 +2,7 @@ use super::*;
 use crate::account::{build_backup_accounts, normalise, CodeParams};
 use crate::secret::Secret;
 use proptest::prelude::*;
+use sha2::{Digest, Sha256};
 
 fn account(
     id: &str,
