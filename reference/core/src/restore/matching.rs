@@ -79,6 +79,17 @@ pub struct Match {
     pub id_on_device: bool,
 }
 
+/// What the indexes give for one backup account, looked up once for the first three
+/// matching passes.
+struct Hit {
+    /// The first device account with its id.
+    by_id: Option<usize>,
+    /// The first device account identical to it.
+    same_secret: Option<usize>,
+    /// `by_id`, when that account is identical to it.
+    identical_by_id: Option<usize>,
+}
+
 /// The device's accounts indexed by secret and by id, with a record of which are already
 /// matched, and the device's fingerprint. The name index is made only for the last pass, of
 /// the accounts it can still match.
@@ -143,6 +154,41 @@ impl<'a> DeviceIndex<'a> {
             .find(|&i| self.device[i].id == id)
     }
 
+    /// What the indexes give for each backup account (with its identity key, if any). The
+    /// backup is read once for both indexes' hashes, and both indexes are read before any
+    /// key is compared (see [`HashChains::firsts_of_hashes`]).
+    fn hits(&self, backup: &[BackupAccount], keys: &[Option<SecretKey<'_>>]) -> Vec<Hit> {
+        let (id_hashes, secret_hashes): (Vec<_>, Vec<_>) = backup
+            .iter()
+            .zip(keys)
+            .map(|(b, key)| {
+                let secret = key.as_ref().map(|k| self.by_secret.hasher().short(k));
+                (Some(self.by_id.hasher().short(b.id.as_str())), secret)
+            })
+            .unzip();
+        let id_firsts = self.by_id.firsts_of_hashes(&id_hashes);
+        let secret_firsts = self.by_secret.firsts_of_hashes(&secret_hashes);
+        let firsts = id_firsts.into_iter().zip(secret_firsts);
+        backup
+            .iter()
+            .zip(keys)
+            .zip(firsts)
+            .map(|((b, key), (id_first, secret_first))| {
+                let by_id = self.with_id_from(&b.id, id_first);
+                let same_secret = key
+                    .as_ref()
+                    .and_then(|k| self.same_secret(k, secret_first).next());
+                // Compared now, while the device account is in the caches.
+                let identical = |&i: &usize| SecretKey::of_device(&self.device[i]) == *key;
+                Hit {
+                    by_id,
+                    same_secret,
+                    identical_by_id: by_id.filter(|_| same_secret.is_some()).filter(identical),
+                }
+            })
+            .collect()
+    }
+
     /// Matches backup accounts to device accounts (REQ-RESTORE-011), in four passes over the
     /// backup, each in backup order: identical with the same id, identical under any id,
     /// same id, same type, issuer and name. Identical means same type, secret and
@@ -153,34 +199,10 @@ impl<'a> DeviceIndex<'a> {
         let mut found: Vec<Option<(usize, MatchKind)>> = vec![None; backup.len()];
         let keys: Vec<Option<SecretKey<'_>>> = backup.iter().map(SecretKey::of_backup).collect();
         // Each backup account's id and secret are looked up once, for the first three passes.
-        // The backup is read once for both indexes' hashes.
-        let (id_hashes, secret_hashes): (Vec<_>, Vec<_>) = backup
-            .iter()
-            .zip(&keys)
-            .map(|(b, key)| {
-                let secret = key.as_ref().map(|k| self.by_secret.hasher().short(k));
-                (Some(self.by_id.hasher().short(b.id.as_str())), secret)
-            })
-            .unzip();
-        let id_firsts = self.by_id.firsts_of_hashes(&id_hashes);
-        let secret_firsts = self.by_secret.firsts_of_hashes(&secret_hashes);
-        let hits: Vec<(Option<usize>, Option<usize>)> = backup
-            .iter()
-            .zip(&keys)
-            .zip(id_firsts.into_iter().zip(secret_firsts))
-            .map(|((b, key), (id_first, secret_first))| {
-                let same_secret = key
-                    .as_ref()
-                    .and_then(|k| self.same_secret(k, secret_first).next());
-                (self.with_id_from(&b.id, id_first), same_secret)
-            })
-            .collect();
+        let hits = self.hits(backup, &keys);
         // Pass 1: the device account with the backup account's id is identical to it.
-        for (j, &(by_id, same_secret)) in hits.iter().enumerate() {
-            let Some(i) = by_id.filter(|&i| !self.matched[i]) else {
-                continue;
-            };
-            if same_secret.is_some() && SecretKey::of_device(&self.device[i]) == keys[j] {
+        for (j, hit) in hits.iter().enumerate() {
+            if let Some(i) = hit.identical_by_id.filter(|&i| !self.matched[i]) {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Secret));
             }
@@ -189,8 +211,9 @@ impl<'a> DeviceIndex<'a> {
         // may find the same one (a backup holding one account twice): identical matches
         // change nothing, so they need not be one to one, and restoring twice must find the
         // copy the first restore made.
-        for (j, &(_, same_secret)) in hits.iter().enumerate() {
-            let (Some(first), Some(key)) = (same_secret.filter(|_| found[j].is_none()), &keys[j])
+        for (j, hit) in hits.iter().enumerate() {
+            let (Some(first), Some(key)) =
+                (hit.same_secret.filter(|_| found[j].is_none()), &keys[j])
             else {
                 continue;
             };
@@ -202,8 +225,11 @@ impl<'a> DeviceIndex<'a> {
             found[j] = Some((i, MatchKind::Secret));
         }
         // Pass 3: the same id.
-        for (j, &(by_id, _)) in hits.iter().enumerate() {
-            if let Some(i) = by_id.filter(|&i| found[j].is_none() && !self.matched[i]) {
+        for (j, hit) in hits.iter().enumerate() {
+            if let Some(i) = hit
+                .by_id
+                .filter(|&i| found[j].is_none() && !self.matched[i])
+            {
                 self.matched[i] = true;
                 found[j] = Some((i, MatchKind::Id));
             }
@@ -225,7 +251,7 @@ impl<'a> DeviceIndex<'a> {
                 }
             }
         }
-        let ids_used = hits.iter().map(|(by_id, _)| by_id.is_some());
+        let ids_used = hits.iter().map(|hit| hit.by_id.is_some());
         Ok(found
             .into_iter()
             .zip(ids_used)
