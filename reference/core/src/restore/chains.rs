@@ -27,6 +27,11 @@ impl KeyHasher {
     pub fn short<K: Hash>(&self, key: K) -> u32 {
         short(self.0.hash_one(key))
     }
+
+    /// The short hash of each of `keys`, in order (none for none).
+    fn shorts<K: Hash>(&self, keys: impl Iterator<Item = Option<K>>) -> Vec<Option<u32>> {
+        keys.map(|k| k.map(|k| self.short(k))).collect()
+    }
 }
 
 /// Accounts by the hash of a key.
@@ -40,7 +45,7 @@ impl HashChains {
     /// Indexes `keys`: for each account, in order, its key or none (not indexed).
     pub fn new<K: Hash>(keys: impl Iterator<Item = Option<K>>) -> Result<HashChains> {
         let hasher = KeyHasher::new();
-        let hashes: Vec<Option<u32>> = keys.map(|k| k.map(|k| hasher.short(k))).collect();
+        let hashes = hasher.shorts(keys);
         HashChains::of_hashes(hasher, &hashes)
     }
 
@@ -95,8 +100,7 @@ impl HashChains {
     /// [`HashChains::first`]), every key hashed before the table is read (see
     /// [`HashChains::firsts_of_hashes`]).
     pub fn firsts<K: Hash>(&self, keys: impl Iterator<Item = Option<K>>) -> Vec<Option<usize>> {
-        let hashes: Vec<Option<u32>> = keys.map(|k| k.map(|k| self.hasher.short(k))).collect();
-        self.firsts_of_hashes(&hashes)
+        self.firsts_of_hashes(&self.hasher.shorts(keys))
     }
 
     /// For each of `hashes` (short hashes from [`HashChains::hasher`]), in order, the first
