@@ -373,7 +373,7 @@ struct WireAccount<'a> {
     secret: Option<FieldValue<'a>>,
     #[serde(default, deserialize_with = "present", borrow)]
     token: Option<FieldValue<'a>>,
-    #[serde(default, borrow)]
+    #[serde(default, deserialize_with = "optional_text", borrow)]
     algorithm: Option<Cow<'a, str>>,
     #[serde(default)]
     digits: Option<u64>,
@@ -477,6 +477,16 @@ impl std::ops::Deref for FieldText<'_> {
             FieldText::Owned(s) => s,
         }
     }
+}
+
+/// An optional string member, borrowed from the input where it holds no escapes (serde
+/// borrows a `Cow` of its own accord only when it is not inside an `Option`).
+fn optional_text<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Cow<'de, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+    Option::<Text<'de>>::deserialize(d).map(|text| text.map(|Text(t)| t))
 }
 
 fn present<'de, D: Deserializer<'de>>(

@@ -285,6 +285,19 @@ fn canonical_and_typed_secrets_decode_alike() {
     }
 }
 
+#[test]
+fn members_written_with_escapes_read_as_their_text() {
+    // Every text is read from the input where it has no escapes, and unescaped where it has.
+    let escaped = r#"{"id":"\u0074","type":"tot\u0070","issuer":"Git\u0048ub","name":"\u0061lice","secret":"JBSW\u0059\u0033DPEHPK3PXP","algorithm":"SHA\u0032\u00356","digits":6,"period":30}"#;
+    let plain = totp("t").replace("SHA1", "SHA256");
+    assert_eq!(
+        Payload::from_json(doc(escaped).as_bytes()).unwrap(),
+        Payload::from_json(doc(&plain).as_bytes()).unwrap()
+    );
+    let null_algorithm = totp("t").replace(r#""SHA1""#, "null");
+    assert_eq!(code(&doc(&null_algorithm)), ErrorCode::Malformed);
+}
+
 mod json_capacity {
     use super::*;
     use proptest::prelude::*;
