@@ -331,6 +331,21 @@ fn restore_mutants() -> Vec<Mutant> {
             "takes the device account with the backup account's id as identical whenever an identical account exists elsewhere",
             restore::id_taken_as_identical,
         ),
+        bad(
+            "replacement-keeps-own-id",
+            "under prefer-backup gives a replacement the backup account's id even when another device account uses it",
+            restore::replacement_keeps_own_id,
+        ),
+        bad(
+            "made-up-id-taken-again",
+            "gives an added account its own id when the device does not use it, even when the restore already made that id up for another account",
+            restore::made_up_id_taken_again,
+        ),
+        bad(
+            "replaced-id-kept-in-use",
+            "keeps the id of a device account replaced under another id in use for the rest of the restore",
+            restore::replaced_id_kept_in_use,
+        ),
     ]
 }
 

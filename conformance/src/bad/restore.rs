@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::reference;
+use crate::generate::restore::derived_id;
 use crate::implementation::Answer;
 
 /// Gives an added account the derived id even when the device already uses it (no `-2`), so
@@ -74,6 +75,64 @@ pub(super) fn id_taken_as_identical(op: &str, input: &Value) -> Answer {
             if *u == with_id {
                 *u = identical.clone();
             }
+        }
+    }
+    Answer::Ok(v)
+}
+
+/// Under prefer-backup, gives a replacement the backup account's own id even when another
+/// device account uses it (no derived id), so two device accounts end up with one id.
+pub(super) fn replacement_keeps_own_id(op: &str, input: &Value) -> Answer {
+    own_id_back(op, input, "replaced")
+}
+
+/// Gives an added account its own id when the device does not use it, even when the restore
+/// already made that id up for an earlier account (it checks the device's ids only).
+pub(super) fn made_up_id_taken_again(op: &str, input: &Value) -> Answer {
+    own_id_back(op, input, "added")
+}
+
+/// The reference's plan, with every account of `outcome` that the reference gave a derived
+/// id written back under its own id.
+fn own_id_back(op: &str, input: &Value, outcome: &str) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Ok(mut v), "restore.plan") = (answer.clone(), op) else {
+        return answer;
+    };
+    let backup_id = input["backup"]["backup_id"].as_str().unwrap_or_default();
+    let renames: Vec<(String, Value)> = v["outcomes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["outcome"] == outcome)
+        .filter_map(|o| Some((derived_id(backup_id, o["id"].as_str()?), o["id"].clone())))
+        .collect();
+    for d in v["device"].as_array_mut().into_iter().flatten() {
+        let id = d["id"].as_str().unwrap_or_default().to_owned();
+        if let Some((_, own)) = renames.iter().find(|(derived, _)| id.starts_with(derived)) {
+            d["id"] = own.clone();
+        }
+    }
+    Answer::Ok(v)
+}
+
+/// Keeps the id of a device account replaced under another id in use, so a later backup
+/// account that needs it gets the next one (`-2`) instead.
+pub(super) fn replaced_id_kept_in_use(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Ok(mut v), "restore.plan") = (answer.clone(), op) else {
+        return answer;
+    };
+    let freed: Vec<Value> = v["outcomes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["outcome"] == "replaced" && o["device_id"] != o["id"])
+        .map(|o| o["device_id"].clone())
+        .collect();
+    for d in v["device"].as_array_mut().into_iter().flatten() {
+        if freed.contains(&d["id"]) {
+            d["id"] = format!("{}-2", d["id"].as_str().unwrap_or_default()).into();
         }
     }
     Answer::Ok(v)

@@ -14,7 +14,7 @@ mod hotp;
 mod lifecycle;
 pub(crate) mod otp;
 mod payload;
-mod restore;
+pub(crate) mod restore;
 mod secret;
 mod store;
 mod totp;

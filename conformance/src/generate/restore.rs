@@ -86,6 +86,11 @@ pub(crate) fn restore() -> VectorFile {
     applying(&mut b);
     verifying(&mut b);
     refused_inputs(&mut b);
+    // Groups added since the first release go last, so that every earlier case keeps its tcId.
+    b.group("Ids of restored accounts", None);
+    replaced_under_a_taken_id(&mut b);
+    own_and_derived_ids_meet(&mut b);
+    replaced_id_freed(&mut b);
     b.finish()
 }
 
@@ -269,6 +274,156 @@ fn outcomes(b: &mut Builder) -> Value {
         b.valid(comment, reqs, flags, inp, out);
     }
     second_device
+}
+
+/// Prefer-backup replaces a hand-added account that matches by name, but the backup
+/// account's own id is used on the device by another account (identical to another backup
+/// account, so matched already and kept): the replacement gets the derived id, written out
+/// here, and the device never holds one id twice (REQ-RESTORE-025).
+fn replaced_under_a_taken_id(b: &mut Builder) {
+    let device = json!([
+        code("bank", "totp", "GitHub", "alice@example.com", A),
+        code(
+            "hand-1",
+            "totp",
+            "example bank",
+            "ALICE",
+            "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
+        ),
+    ]);
+    let inp = input(device, "ios", "prefer-backup");
+    let out = answer(
+        &inp,
+        &[
+            ("gh", "already_present", "ready"),
+            ("bank", "replaced", "ready"),
+            FRESH[2],
+            FRESH[3],
+            FRESH[4],
+        ],
+    );
+    let ids: Vec<&str> = out["device"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    let derived = derived_id("b-1", "bank");
+    assert_eq!(
+        ids,
+        ["bank", derived.as_str(), "ms", "pw", "work"],
+        "REQ-RESTORE-025: the replacement of hand-1 takes the derived id"
+    );
+    b.valid(
+        "prefer-backup: the replaced account's backup id is another device account's: the replacement gets the derived id",
+        &["REQ-RESTORE-025", "REQ-RESTORE-023"],
+        &["Overwrite", "Matching"],
+        inp,
+        out,
+    );
+}
+
+/// A backup account's own id is the id derived for another backup account whose own id the
+/// device uses (REQ-RESTORE-025: an id is used once, whichever account took it first), in
+/// both orders: the derived id taken first by the account that owns it (the other gets
+/// `-2`), and the derived id made up first (the account that owns it gets an id derived from
+/// its own). Each device's ids are written out here.
+fn own_and_derived_ids_meet(b: &mut Builder) {
+    let derived = derived_id("b-1", "gh");
+    let device = json!([code("gh", "totp", "Other", "bob", C)]);
+    let gh = code("gh", "totp", "GitHub", "alice@example.com", A);
+    let owner = code(&derived, "totp", "Own", "me", B);
+    let doc = |accounts: Value| json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": accounts });
+    let ids = |out: &Value| -> Vec<String> {
+        let device = out["device"].as_array().unwrap().iter();
+        device
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let inp = json!({ "device": device, "backup": doc(json!([owner, gh])), "platform": "ios", "policy": "keep-both" });
+    let out = answer(
+        &inp,
+        &[
+            (derived.as_str(), "added", "ready"),
+            ("gh", "kept_both", "ready"),
+        ],
+    );
+    let second = format!("{derived}-2");
+    assert_eq!(out["outcomes"][1]["added_id"], second.as_str());
+    assert_eq!(ids(&out), ["gh", derived.as_str(), second.as_str()]);
+    b.valid(
+        "a backup account restored under its own id, which is the id derived for a later account: the later one gets -2",
+        &["REQ-RESTORE-025"],
+        &["Matching"],
+        inp,
+        out,
+    );
+    let inp = json!({ "device": device, "backup": doc(json!([gh, owner])), "platform": "ios", "policy": "keep-both" });
+    let out = answer(
+        &inp,
+        &[
+            ("gh", "kept_both", "ready"),
+            (derived.as_str(), "added", "ready"),
+        ],
+    );
+    assert_eq!(out["outcomes"][0]["added_id"], derived.as_str());
+    let derived_again = derived_id("b-1", &derived);
+    assert_eq!(ids(&out), ["gh", derived.as_str(), derived_again.as_str()]);
+    b.valid(
+        "a backup account whose own id was made up for an earlier account: it gets an id derived from its own",
+        &["REQ-RESTORE-025"],
+        &["Matching"],
+        inp,
+        out,
+    );
+}
+
+/// Prefer-backup: a device account left by an earlier restore (its id is the one derived for
+/// the backup's `gh`) is replaced by `bank`, which comes first in this backup; `gh` itself is
+/// added (the device's `gh` is identical to `ms`, so matched already) and its own id is in
+/// use, so it gets the derived id, which the replacement freed (REQ-RESTORE-025). Ids
+/// written out here.
+fn replaced_id_freed(b: &mut Builder) {
+    let derived = derived_id("b-1", "gh");
+    let device = json!([
+        code("gh", "msa_totp", "Microsoft", "alice@outlook.com", C),
+        code(
+            &derived,
+            "totp",
+            "example bank",
+            "ALICE",
+            "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
+        ),
+    ]);
+    let backup = json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": [
+        code("bank", "totp", "Example Bank", "alice", B),
+        code("gh", "totp", "GitHub", "alice@example.com", A),
+        code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C),
+    ] });
+    let inp =
+        json!({ "device": device, "backup": backup, "platform": "ios", "policy": "prefer-backup" });
+    let out = answer(
+        &inp,
+        &[
+            ("bank", "replaced", "ready"),
+            ("gh", "added", "ready"),
+            ("ms", "already_present", "ready"),
+        ],
+    );
+    let ids: Vec<&str> = out["device"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["gh", "bank", derived.as_str()], "REQ-RESTORE-025");
+    b.valid(
+        "prefer-backup: the id of a device account an earlier backup account replaced is free for a later one",
+        &["REQ-RESTORE-025", "REQ-RESTORE-023"],
+        &["Overwrite", "Matching"],
+        inp,
+        out,
+    );
 }
 
 /// Which identical device account a backup account finds (REQ-RESTORE-011 passes 1 and 2),
@@ -541,7 +696,7 @@ fn refused_inputs(b: &mut Builder) {
 
 /// REQ-RESTORE-025, computed here: `restored-` and the hex of the first 8 bytes of
 /// SHA-256(backup id, a zero byte, account id).
-fn derived_id(backup_id: &str, account_id: &str) -> String {
+pub(crate) fn derived_id(backup_id: &str, account_id: &str) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(backup_id.as_bytes());
