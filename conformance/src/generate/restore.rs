@@ -32,13 +32,28 @@ fn placeholder(id: &str, t: &str, name: &str) -> Value {
 }
 
 fn backup(platform: &str) -> Value {
-    json!({ "version": 1, "platform": platform, "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": [
+    let mut backup = backup_of(json!([
         code("gh", "totp", "GitHub", "alice@example.com", A),
         code("bank", "totp", "Example Bank", "alice", B),
         code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C),
         placeholder("pw", "msa_passwordless", "alice.personal@outlook.com"),
         placeholder("work", "work_school", "alice@contoso.com"),
-    ] })
+    ]));
+    backup["platform"] = platform.into();
+    backup
+}
+
+/// An iOS backup (backup id `b-1`, generation 4) holding `accounts`.
+fn backup_of(accounts: Value) -> Value {
+    json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": accounts })
+}
+
+/// The ids of the device a plan's answer says the restore produces, in order.
+fn device_ids(out: &Value) -> Vec<String> {
+    let device = out["device"].as_array().unwrap().iter();
+    device
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn input(device: Value, platform: &str, policy: &str) -> Value {
@@ -283,13 +298,7 @@ fn outcomes(b: &mut Builder) -> Value {
 fn replaced_under_a_taken_id(b: &mut Builder) {
     let device = json!([
         code("bank", "totp", "GitHub", "alice@example.com", A),
-        code(
-            "hand-1",
-            "totp",
-            "example bank",
-            "ALICE",
-            "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
-        ),
+        hand_added()[0]
     ]);
     let inp = input(device, "ios", "prefer-backup");
     let out = answer(
@@ -302,15 +311,9 @@ fn replaced_under_a_taken_id(b: &mut Builder) {
             FRESH[4],
         ],
     );
-    let ids: Vec<&str> = out["device"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap())
-        .collect();
     let derived = derived_id("b-1", "bank");
     assert_eq!(
-        ids,
+        device_ids(&out),
         ["bank", derived.as_str(), "ms", "pw", "work"],
         "REQ-RESTORE-025: the replacement of hand-1 takes the derived id"
     );
@@ -333,14 +336,7 @@ fn own_and_derived_ids_meet(b: &mut Builder) {
     let device = json!([code("gh", "totp", "Other", "bob", C)]);
     let gh = code("gh", "totp", "GitHub", "alice@example.com", A);
     let owner = code(&derived, "totp", "Own", "me", B);
-    let doc = |accounts: Value| json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": accounts });
-    let ids = |out: &Value| -> Vec<String> {
-        let device = out["device"].as_array().unwrap().iter();
-        device
-            .map(|d| d["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let inp = json!({ "device": device, "backup": doc(json!([owner, gh])), "platform": "ios", "policy": "keep-both" });
+    let inp = json!({ "device": device, "backup": backup_of(json!([owner, gh])), "platform": "ios", "policy": "keep-both" });
     let out = answer(
         &inp,
         &[
@@ -350,7 +346,7 @@ fn own_and_derived_ids_meet(b: &mut Builder) {
     );
     let second = format!("{derived}-2");
     assert_eq!(out["outcomes"][1]["added_id"], second.as_str());
-    assert_eq!(ids(&out), ["gh", derived.as_str(), second.as_str()]);
+    assert_eq!(device_ids(&out), ["gh", derived.as_str(), second.as_str()]);
     b.valid(
         "a backup account restored under its own id, which is the id derived for a later account: the later one gets -2",
         &["REQ-RESTORE-025"],
@@ -358,7 +354,7 @@ fn own_and_derived_ids_meet(b: &mut Builder) {
         inp,
         out,
     );
-    let inp = json!({ "device": device, "backup": doc(json!([gh, owner])), "platform": "ios", "policy": "keep-both" });
+    let inp = json!({ "device": device, "backup": backup_of(json!([gh, owner])), "platform": "ios", "policy": "keep-both" });
     let out = answer(
         &inp,
         &[
@@ -368,7 +364,10 @@ fn own_and_derived_ids_meet(b: &mut Builder) {
     );
     assert_eq!(out["outcomes"][0]["added_id"], derived.as_str());
     let derived_again = derived_id("b-1", &derived);
-    assert_eq!(ids(&out), ["gh", derived.as_str(), derived_again.as_str()]);
+    assert_eq!(
+        device_ids(&out),
+        ["gh", derived.as_str(), derived_again.as_str()]
+    );
     b.valid(
         "a backup account whose own id was made up for an earlier account: it gets an id derived from its own",
         &["REQ-RESTORE-025"],
@@ -385,21 +384,17 @@ fn own_and_derived_ids_meet(b: &mut Builder) {
 /// written out here.
 fn replaced_id_freed(b: &mut Builder) {
     let derived = derived_id("b-1", "gh");
+    let mut left_by_a_restore = hand_added()[0].clone();
+    left_by_a_restore["id"] = derived.as_str().into();
     let device = json!([
         code("gh", "msa_totp", "Microsoft", "alice@outlook.com", C),
-        code(
-            &derived,
-            "totp",
-            "example bank",
-            "ALICE",
-            "ORSXG5BAONSWG4TFOQQGM33SEB3GQ2LT"
-        ),
+        left_by_a_restore
     ]);
-    let backup = json!({ "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 4, "created": 1700000000, "accounts": [
+    let backup = backup_of(json!([
         code("bank", "totp", "Example Bank", "alice", B),
         code("gh", "totp", "GitHub", "alice@example.com", A),
         code("ms", "msa_totp", "Microsoft", "alice@outlook.com", C),
-    ] });
+    ]));
     let inp =
         json!({ "device": device, "backup": backup, "platform": "ios", "policy": "prefer-backup" });
     let out = answer(
@@ -410,13 +405,11 @@ fn replaced_id_freed(b: &mut Builder) {
             ("ms", "already_present", "ready"),
         ],
     );
-    let ids: Vec<&str> = out["device"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["gh", "bank", derived.as_str()], "REQ-RESTORE-025");
+    assert_eq!(
+        device_ids(&out),
+        ["gh", "bank", derived.as_str()],
+        "REQ-RESTORE-025"
+    );
     b.valid(
         "prefer-backup: the id of a device account an earlier backup account replaced is free for a later one",
         &["REQ-RESTORE-025", "REQ-RESTORE-023"],
