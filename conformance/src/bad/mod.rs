@@ -346,6 +346,11 @@ fn restore_mutants() -> Vec<Mutant> {
             "keeps the id of a device account replaced under another id in use for the rest of the restore",
             restore::replaced_id_kept_in_use,
         ),
+        bad(
+            "own-ids-forgotten",
+            "makes ids up against the device's and its own made-up ids, forgetting backup ids it already restored accounts under",
+            restore::own_ids_forgotten,
+        ),
     ]
 }
 

@@ -83,28 +83,31 @@ pub(super) fn id_taken_as_identical(op: &str, input: &Value) -> Answer {
 /// Under prefer-backup, gives a replacement the backup account's own id even when another
 /// device account uses it (no derived id), so two device accounts end up with one id.
 pub(super) fn replacement_keeps_own_id(op: &str, input: &Value) -> Answer {
-    own_id_back(op, input, "replaced")
+    own_id_back(op, input, "replaced", true)
 }
 
 /// Gives an added account its own id when the device does not use it, even when the restore
 /// already made that id up for an earlier account (it checks the device's ids only).
 pub(super) fn made_up_id_taken_again(op: &str, input: &Value) -> Answer {
-    own_id_back(op, input, "added")
+    own_id_back(op, input, "added", false)
 }
 
 /// The reference's plan, with every account of `outcome` that the reference gave a derived
-/// id written back under its own id.
-fn own_id_back(op: &str, input: &Value, outcome: &str) -> Answer {
+/// id written back under its own id: always, or (`even_on_device` false) only when no
+/// device account had that id before the restore.
+fn own_id_back(op: &str, input: &Value, outcome: &str, even_on_device: bool) -> Answer {
     let answer = reference(op, input);
     let (Answer::Ok(mut v), "restore.plan") = (answer.clone(), op) else {
         return answer;
     };
     let backup_id = input["backup"]["backup_id"].as_str().unwrap_or_default();
+    let device = input["device"].as_array().cloned().unwrap_or_default();
+    let on_device = |id: &Value| device.iter().any(|d| d["id"] == *id);
     let renames: Vec<(String, Value)> = v["outcomes"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|o| o["outcome"] == outcome)
+        .filter(|o| o["outcome"] == outcome && (even_on_device || !on_device(&o["id"])))
         .filter_map(|o| Some((derived_id(backup_id, o["id"].as_str()?), o["id"].clone())))
         .collect();
     for d in v["device"].as_array_mut().into_iter().flatten() {
@@ -136,4 +139,27 @@ pub(super) fn replaced_id_kept_in_use(op: &str, input: &Value) -> Answer {
         }
     }
     Answer::Ok(v)
+}
+
+/// Makes ids up against the device's ids and the ids it made up, but forgets the backup's own
+/// ids it already restored accounts under: a derived id that only such an account holds is
+/// given again (no `-2`).
+pub(super) fn own_ids_forgotten(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Ok(v), "restore.plan") = (answer.clone(), op) else {
+        return answer;
+    };
+    let device = input["device"].as_array().cloned().unwrap_or_default();
+    let backup = input["backup"]["accounts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut text = v.to_string();
+    for own in backup.iter().filter_map(|a| a["id"].as_str()) {
+        let taken_only_by_the_backup = !device.iter().any(|d| d["id"] == own);
+        if own.starts_with("restored-") && taken_only_by_the_backup {
+            text = text.replace(&format!("\"{own}-2\""), &format!("\"{own}\""));
+        }
+    }
+    Answer::Ok(serde_json::from_str(&text).unwrap_or(v))
 }
