@@ -75,11 +75,8 @@ impl CoverageReport {
 /// (REQ-COVERAGE-001 to REQ-COVERAGE-004): matched by id, a code-bearing account must have the
 /// same type, secret and parameters and give the same code at `time`.
 pub fn assess(device: &[DeviceAccount], backup: &Payload, time: u64) -> CoverageReport {
-    let by_id: HashMap<&str, &BackupAccount> = backup
-        .accounts()
-        .iter()
-        .map(|b| (b.id.as_str(), b))
-        .collect();
+    let by_id: HashMap<&str, &BackupAccount> =
+        backup.accounts().iter().map(|b| (b.id(), b)).collect();
     let mut seen = std::collections::HashSet::new();
     let accounts = device
         .iter()
@@ -90,7 +87,7 @@ pub fn assess(device: &[DeviceAccount], backup: &Payload, time: u64) -> Coverage
                 match by_id.get(d.id.as_str()) {
                     None => Coverage::Missing,
                     Some(b) => {
-                        seen.insert(b.id.as_str());
+                        seen.insert(b.id());
                         covered(d, b, time)
                     }
                 }
@@ -105,8 +102,8 @@ pub fn assess(device: &[DeviceAccount], backup: &Payload, time: u64) -> Coverage
     let only_in_backup = backup
         .accounts()
         .iter()
-        .filter(|b| !seen.contains(b.id.as_str()))
-        .map(|b| format!("{} ({})", display_name(b.issuer(), &b.name), b.id))
+        .filter(|b| !seen.contains(b.id()))
+        .map(|b| format!("{} ({})", display_name(b.issuer(), b.name()), b.id()))
         .collect();
     CoverageReport {
         generation: backup.meta().generation(),

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::account::{
     build_backup_accounts, check_id, check_issuer, check_length, check_name, check_no_controls,
-    AccountType, BackupAccount, BuildReport, CodeParams, DeviceAccount, Kept, OtpKey,
+    AccountType, BackupAccount, BuildReport, CodeParams, DeviceAccount, Kept, OtpKey, Texts,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::platform::Platform;
@@ -179,10 +179,10 @@ impl Payload {
             .accounts
             .iter()
             .map(|a| SerAccount {
-                id: &a.id,
+                id: a.id(),
                 account_type: a.account_type.as_str(),
                 issuer: a.issuer(),
-                name: &a.name,
+                name: a.name(),
                 secret: a.key().map(|k| {
                     if with_secrets {
                         k.secret.to_base32()
@@ -230,8 +230,8 @@ impl Payload {
                 None => 0,
             };
             per_account
-                + json_string_bound(&a.id)
-                + json_string_bound(&a.name)
+                + json_string_bound(a.id())
+                + json_string_bound(a.name())
                 + a.issuer().map_or(0, json_string_bound)
                 + secret
         };
@@ -307,9 +307,8 @@ fn version_error(bytes: &[u8]) -> Option<Error> {
     }
 }
 
-/// The payload as written. Texts only read, not kept (the type, the algorithm, the secret
-/// before decoding), are borrowed from the input where they hold no escapes, so reading
-/// allocates only what the payload keeps.
+/// The payload as written. Every text is borrowed from the input where it holds no escapes,
+/// so reading allocates only what the payload keeps: one buffer of texts per account.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WirePayload<'a> {
@@ -363,12 +362,14 @@ impl<'de> Visitor<'de> for Accounts {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WireAccount<'a> {
-    id: String,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
     #[serde(rename = "type", borrow)]
     account_type: Cow<'a, str>,
-    #[serde(default)]
-    issuer: Option<String>,
-    name: String,
+    #[serde(default, deserialize_with = "optional_text", borrow)]
+    issuer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
     #[serde(default, deserialize_with = "present", borrow)]
     secret: Option<FieldValue<'a>>,
     #[serde(default, deserialize_with = "present", borrow)]
@@ -438,7 +439,6 @@ impl WireAccount<'_> {
             let params =
                 CodeParams::from_optional(self.algorithm.as_deref(), self.digits, self.period)?;
             Kept::Codes {
-                issuer: self.issuer,
                 key: OtpKey { secret, params },
             }
         } else {
@@ -447,9 +447,8 @@ impl WireAccount<'_> {
         // Every rule of BackupAccount::with_codes / ::placeholder was checked above, in the
         // order of the payload spec.
         Ok(BackupAccount {
-            id: self.id,
+            texts: Texts::new(&self.id, &self.name, self.issuer.as_deref()),
             account_type,
-            name: self.name,
             kept,
         })
     }

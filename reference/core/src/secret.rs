@@ -14,35 +14,87 @@ pub const MIN_SECRET_BYTES: usize = 10;
 /// The most secret bytes accepted.
 pub const MAX_SECRET_BYTES: usize = 128;
 
+/// Secrets of up to this many bytes are held inline, without a heap allocation: the 10 to
+/// 32-byte keys nearly every site issues (SHA-1 and SHA-256 sized).
+const INLINE_BYTES: usize = 32;
+
 /// An OTP shared secret (the raw key bytes, not their base32 text).
 ///
 /// Its length is always within [`MIN_SECRET_BYTES`]..=[`MAX_SECRET_BYTES`]. `Debug` and
 /// `Display` print `<redacted>`; equality runs in constant time for secrets of equal length;
 /// the bytes are zeroized when the value is dropped.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct Secret(Vec<u8>);
+#[derive(Clone)]
+pub struct Secret(Bytes);
+
+/// Where a secret's bytes live: inline when short, else on the heap.
+#[derive(Clone)]
+enum Bytes {
+    Inline { len: u8, bytes: [u8; INLINE_BYTES] },
+    Heap(Box<[u8]>),
+}
+
+impl Bytes {
+    /// A copy of `bytes` (whose length the caller checked).
+    fn copied(bytes: &[u8]) -> Bytes {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE_BYTES => {
+                let mut inline = [0; INLINE_BYTES];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Bytes::Inline { len, bytes: inline }
+            }
+            _ => Bytes::Heap(bytes.into()),
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Bytes::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl Zeroize for Secret {
+    /// Overwrites the key bytes with zeros (the length, not secret, stays).
+    fn zeroize(&mut self) {
+        match &mut self.0 {
+            Bytes::Inline { bytes, .. } => bytes.zeroize(),
+            Bytes::Heap(bytes) => bytes.zeroize(),
+        }
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Secret {}
 
 impl Secret {
-    /// Takes raw key bytes, checking the length bounds. On error the bytes are wiped.
+    /// Takes raw key bytes, checking the length bounds. The bytes are wiped, whether or not
+    /// they make a secret.
     pub fn from_bytes(mut bytes: Vec<u8>) -> Result<Secret> {
-        if let Err(e) = check_length(bytes.len()) {
-            bytes.zeroize();
-            return Err(e);
-        }
-        Ok(Secret(bytes))
+        let secret = Secret::from_slice(&bytes);
+        bytes.zeroize();
+        secret
+    }
+
+    /// A copy of raw key bytes, checking the length bounds.
+    fn from_slice(bytes: &[u8]) -> Result<Secret> {
+        check_length(bytes.len())?;
+        Ok(Secret(Bytes::copied(bytes)))
     }
 
     /// Decodes RFC 4648 base32 as people type it: letters of either case, spaces anywhere
     /// (ignored), `=` padding optional but correct when present. Rejects other characters,
     /// impossible lengths, non-zero trailing bits and empty input with `invalid_secret`.
     pub fn from_base32(text: &str) -> Result<Secret> {
-        // The form writers produce (upper case, no spaces, no padding) decodes as it is.
-        let canonical = |b: &u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b);
-        if !text.is_empty() && text.as_bytes().iter().all(canonical) {
-            let bytes = BASE32_NOPAD
-                .decode(text.as_bytes())
-                .map_err(|e| base32_error(e.kind, text.len()))?;
-            return Secret::from_bytes(bytes);
+        // The form writers produce (upper case, no spaces, no padding) decodes as it is;
+        // anything else, errors included, is cleaned and decoded again below.
+        if let Some(secret) = Secret::from_canonical(text) {
+            return secret;
         }
         let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
         for (index, c) in text.chars().enumerate() {
@@ -72,24 +124,38 @@ impl Secret {
         Secret::from_bytes(bytes)
     }
 
+    /// Decodes upper-case base32 without padding or spaces on the stack, so that no heap
+    /// copy of the secret is made; `None` when `text` is not in that form or too long.
+    fn from_canonical(text: &str) -> Option<Result<Secret>> {
+        let len = BASE32_NOPAD
+            .decode_len(text.len())
+            .ok()
+            .filter(|len| (1..=MAX_SECRET_BYTES).contains(len))?;
+        let mut buffer = [0; MAX_SECRET_BYTES];
+        let decoded = BASE32_NOPAD.decode_mut(text.as_bytes(), &mut buffer[..len]);
+        let secret = decoded.is_ok().then(|| Secret::from_slice(&buffer[..len]));
+        buffer[..len].zeroize();
+        secret
+    }
+
     /// The canonical text form: upper-case base32 without padding or spaces.
     pub fn to_base32(&self) -> Zeroizing<String> {
-        Zeroizing::new(BASE32_NOPAD.encode(&self.0))
+        Zeroizing::new(BASE32_NOPAD.encode(self.expose_bytes()))
     }
 
     /// The raw key bytes. Named so that every use of the secret material stands out.
     pub fn expose_bytes(&self) -> &[u8] {
-        &self.0
+        self.0.as_slice()
     }
 
     /// The key length in bytes (not secret).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.expose_bytes().len()
     }
 
     /// Always false: a secret holds at least [`MIN_SECRET_BYTES`] bytes.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.expose_bytes().is_empty()
     }
 }
 
@@ -124,7 +190,7 @@ fn base32_error(kind: DecodeKind, symbols: usize) -> Error {
 
 impl PartialEq for Secret {
     fn eq(&self, other: &Secret) -> bool {
-        self.0.ct_eq(&other.0).into()
+        self.ct_eq(other).into()
     }
 }
 
@@ -132,7 +198,7 @@ impl Eq for Secret {}
 
 impl ConstantTimeEq for Secret {
     fn ct_eq(&self, other: &Secret) -> subtle::Choice {
-        self.0.ct_eq(&other.0)
+        self.expose_bytes().ct_eq(other.expose_bytes())
     }
 }
 
@@ -237,6 +303,14 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_blank_secrets_say_so() {
+        for blank in ["", "   "] {
+            let e = Secret::from_base32(blank).unwrap_err();
+            assert_eq!(e.to_string(), "invalid_secret: the secret is empty");
+        }
+    }
+
+    #[test]
     fn error_messages_name_position_not_content() {
         let e = Secret::from_base32("jbsw y3dp ehpk 3px!").unwrap_err();
         assert_eq!(
@@ -261,6 +335,21 @@ mod tests {
         assert_ne!(a, Secret::from_bytes(other).unwrap());
         assert_ne!(a, Secret::from_bytes(vec![1; 21]).unwrap());
         assert_eq!(a, a.clone());
+    }
+
+    #[test]
+    fn zeroize_wipes_short_and_long_keys_alike() {
+        for len in [
+            MIN_SECRET_BYTES,
+            INLINE_BYTES,
+            INLINE_BYTES + 1,
+            MAX_SECRET_BYTES,
+        ] {
+            let mut secret = Secret::from_bytes(vec![7; len]).unwrap();
+            assert_eq!(secret.clone().expose_bytes(), vec![7; len]);
+            secret.zeroize();
+            assert_eq!(secret.expose_bytes(), vec![0; len], "{len} bytes");
+        }
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{AccountType, BackupAccount, DeviceAccount, Kept, OtpKey};
+use super::{AccountType, BackupAccount, DeviceAccount, Kept, OtpKey, Texts};
 use crate::error::{Error, ErrorCode, Result};
 
 /// What became of one device account when a backup was built.
@@ -83,11 +83,9 @@ pub fn build_backup_accounts(
                 ))
             })?;
             accounts.push(BackupAccount {
-                id: d.id.clone(),
+                texts: Texts::new(&d.id, &d.name, d.issuer.as_deref()),
                 account_type: d.account_type,
-                name: d.name.clone(),
                 kept: Kept::Codes {
-                    issuer: d.issuer.clone(),
                     key: OtpKey {
                         secret,
                         params: d.params,
@@ -103,9 +101,8 @@ pub fn build_backup_accounts(
                 dropped.push("issuer");
             }
             accounts.push(BackupAccount {
-                id: d.id.clone(),
+                texts: Texts::new(&d.id, &d.name, None),
                 account_type: d.account_type,
-                name: d.name.clone(),
                 kept: Kept::Placeholder,
             });
             BuildOutcome::Placeholder

@@ -4,6 +4,7 @@
 mod build;
 mod device;
 mod names;
+mod texts;
 
 use std::fmt;
 
@@ -18,6 +19,7 @@ pub use device::{AccountState, DeviceAccount, Token};
 pub(crate) use names::{check_id, check_length, check_no_controls};
 pub use names::{check_issuer, check_name, normalise, normalise_into};
 pub use names::{MAX_ID_BYTES, MAX_NAME_BYTES};
+pub(crate) use texts::Texts;
 
 /// How people see an account: `issuer: name`, or the name alone.
 pub fn display_name(issuer: Option<&str>, name: &str) -> String {
@@ -161,8 +163,6 @@ impl OtpKey {
 pub enum Kept {
     /// A code-bearing account (`totp`, `msa_totp`): restored with its codes.
     Codes {
-        /// The service that issued the account, if known.
-        issuer: Option<String>,
         /// The secret and code parameters.
         key: OtpKey,
     },
@@ -171,14 +171,14 @@ pub enum Kept {
     Placeholder,
 }
 
-/// One account as a backup holds it: id, type, name and what is [`Kept`] of it. Every value
-/// of this type is valid (REQ-ACCOUNT-002 to REQ-ACCOUNT-006): it can only be made by
-/// [`BackupAccount::with_codes`], [`BackupAccount::placeholder`] or by parsing a payload.
+/// One account as a backup holds it: id, type, name, issuer (code-bearing accounts only) and
+/// what is [`Kept`] of it. Every value of this type is valid (REQ-ACCOUNT-002 to
+/// REQ-ACCOUNT-006): it can only be made by [`BackupAccount::with_codes`],
+/// [`BackupAccount::placeholder`] or by parsing a payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupAccount {
-    pub(crate) id: String,
+    pub(crate) texts: Texts,
     pub(crate) account_type: AccountType,
-    pub(crate) name: String,
     pub(crate) kept: Kept,
 }
 
@@ -205,10 +205,9 @@ impl BackupAccount {
         }
         check_name("account name", &name)?;
         Ok(BackupAccount {
-            id,
+            texts: Texts::new(&id, &name, issuer.as_deref()),
             account_type,
-            name,
-            kept: Kept::Codes { issuer, key },
+            kept: Kept::Codes { key },
         })
     }
 
@@ -228,16 +227,15 @@ impl BackupAccount {
         }
         check_name("account name", &name)?;
         Ok(BackupAccount {
-            id,
+            texts: Texts::new(&id, &name, None),
             account_type,
-            name,
             kept: Kept::Placeholder,
         })
     }
 
     /// The stable account id, unique within a backup.
     pub fn id(&self) -> &str {
-        &self.id
+        self.texts.id()
     }
 
     /// The account type.
@@ -247,7 +245,7 @@ impl BackupAccount {
 
     /// The account name shown to the user.
     pub fn name(&self) -> &str {
-        &self.name
+        self.texts.name()
     }
 
     /// What the backup keeps of it.
@@ -257,16 +255,13 @@ impl BackupAccount {
 
     /// The issuer (code-bearing accounts only).
     pub fn issuer(&self) -> Option<&str> {
-        match &self.kept {
-            Kept::Codes { issuer, .. } => issuer.as_deref(),
-            Kept::Placeholder => None,
-        }
+        self.texts.issuer()
     }
 
     /// The secret and parameters (code-bearing accounts only).
     pub fn key(&self) -> Option<&OtpKey> {
         match &self.kept {
-            Kept::Codes { key, .. } => Some(key),
+            Kept::Codes { key } => Some(key),
             Kept::Placeholder => None,
         }
     }

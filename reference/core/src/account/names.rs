@@ -51,13 +51,12 @@ pub(crate) fn check_length(what: &str, text: &str, max: usize) -> Result<()> {
 
 /// `invalid_parameter` when `text` holds a control character (Unicode category Cc).
 pub(crate) fn check_no_controls(what: &str, text: &str) -> Result<()> {
-    // One pass over the bytes: an ASCII control is one byte; a C1 control (U+0080 to
-    // U+009F) starts with a byte above ASCII, and only then are characters decoded.
-    let mut beyond_ascii = false;
-    let ascii_control = text.bytes().any(|b| {
-        beyond_ascii |= !b.is_ascii();
-        b.is_ascii_control()
-    });
+    // One pass over the bytes, without branches: an ASCII control is one byte; a C1 control
+    // (U+0080 to U+009F) starts with a byte above ASCII, and only then are characters decoded.
+    let (ascii_control, beyond_ascii) =
+        text.bytes().fold((false, false), |(control, beyond), b| {
+            (control | b.is_ascii_control(), beyond | !b.is_ascii())
+        });
     if ascii_control || (beyond_ascii && text.chars().any(char::is_control)) {
         return Err(Error::invalid_parameter(format!(
             "the {what} contains a control character"

@@ -338,7 +338,7 @@ mod json_capacity {
             let accounts: Vec<BackupAccount> = accounts
                 .into_iter()
                 .flatten()
-                .filter(|a| seen.insert(a.id.clone()))
+                .filter(|a| seen.insert(a.id().to_string()))
                 .collect();
             let meta = BackupMeta::new(Platform::Ios, backup_id, u64::MAX, u64::MAX);
             prop_assume!(meta.is_ok());

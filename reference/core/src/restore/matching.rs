@@ -163,7 +163,7 @@ impl<'a> DeviceIndex<'a> {
             .zip(keys)
             .map(|(b, key)| {
                 let secret = key.as_ref().map(|k| self.by_secret.hasher().short(k));
-                (Some(self.by_id.hasher().short(b.id.as_str())), secret)
+                (Some(self.by_id.hasher().short(b.id())), secret)
             })
             .unzip();
         let id_firsts = self.by_id.firsts_of_hashes(&id_hashes);
@@ -174,7 +174,7 @@ impl<'a> DeviceIndex<'a> {
             .zip(keys)
             .zip(firsts)
             .map(|((b, key), (id_first, secret_first))| {
-                let by_id = self.with_id_from(&b.id, id_first);
+                let by_id = self.with_id_from(b.id(), id_first);
                 let same_secret = key
                     .as_ref()
                     .and_then(|k| self.same_secret(k, secret_first).next());
@@ -241,7 +241,7 @@ impl<'a> DeviceIndex<'a> {
             let names = NameIndex::new(self.device, |i| !matched[i])?;
             let wanted = names.look_up(backup.iter().zip(&found).map(|(b, f)| {
                 f.is_none()
-                    .then_some((b.account_type, b.issuer(), b.name.as_str()))
+                    .then_some((b.account_type, b.issuer(), b.name()))
             }));
             for (j, found) in found.iter_mut().enumerate() {
                 let unmatched = |i: usize| !self.matched[i];

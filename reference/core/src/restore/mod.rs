@@ -238,7 +238,7 @@ pub fn plan(
         };
         let (outcome, state) = match m.found {
             None => {
-                let id = fresh_id(&mut ids, backup_id, &b.id, m.id_on_device);
+                let id = fresh_id(&mut ids, backup_id, b.id(), m.id_on_device);
                 added.push(restored.push(b, &id));
                 changes = true;
                 (Outcome::Added, restored_state)
@@ -257,7 +257,7 @@ pub fn plan(
                 } else {
                     match policy {
                         Policy::KeepBoth => {
-                            let added_id = fresh_id(&mut ids, backup_id, &b.id, m.id_on_device);
+                            let added_id = fresh_id(&mut ids, backup_id, b.id(), m.id_on_device);
                             added.push(restored.push(b, &added_id));
                             changes = true;
                             let outcome = Outcome::KeptBoth {
@@ -268,11 +268,11 @@ pub fn plan(
                             (outcome, restored_state)
                         }
                         Policy::PreferBackup => {
-                            let id = if b.id == d.id {
-                                Cow::Borrowed(b.id.as_str())
+                            let id = if b.id() == d.id {
+                                Cow::Borrowed(b.id())
                             } else {
                                 ids.free(&d.id);
-                                fresh_id(&mut ids, backup_id, &b.id, m.id_on_device)
+                                fresh_id(&mut ids, backup_id, b.id(), m.id_on_device)
                             };
                             replaced.push((i, restored.push(b, &id)));
                             changes = true;
@@ -296,9 +296,9 @@ pub fn plan(
             }
         };
         outcomes.push(AccountOutcome {
-            id: b.id.clone(),
+            id: b.id().to_string(),
             account_type: b.account_type,
-            display_name: display_name(b.issuer(), &b.name),
+            display_name: display_name(b.issuer(), b.name()),
             outcome,
             state,
         });

@@ -43,7 +43,7 @@ impl Restored {
             self.texts.push_str(t);
             start..self.texts.len()
         };
-        let (id, issuer, name) = (text(id), b.issuer().map(&mut text), text(&b.name));
+        let (id, issuer, name) = (text(id), b.issuer().map(&mut text), text(b.name()));
         let key = b.key();
         self.entries.push(Entry {
             account_type: b.account_type,
