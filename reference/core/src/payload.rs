@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -346,16 +346,35 @@ impl<'de> Visitor<'de> for Accounts {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> std::result::Result<Self, A::Error> {
         self.accounts
             .reserve(seq.size_hint().unwrap_or(0).min(MAX_ACCOUNTS));
-        while let Some(w) = seq.next_element::<WireAccount>()? {
-            if self.first_broken.is_none() && self.count < MAX_ACCOUNTS {
-                match w.into_account() {
-                    Ok(account) => self.accounts.push(account),
-                    Err(e) => self.first_broken = Some((self.count, e)),
-                }
+        loop {
+            let check = self.first_broken.is_none() && self.count < MAX_ACCOUNTS;
+            match seq.next_element_seed(AccountSeed { check })? {
+                None => return Ok(self),
+                Some(None) => {}
+                Some(Some(Ok(account))) => self.accounts.push(account),
+                Some(Some(Err(e))) => self.first_broken = Some((self.count, e)),
             }
             self.count += 1;
         }
-        Ok(self)
+    }
+}
+
+/// Reads one account and, when `check`, checks it there and then: the raw account is not
+/// moved out of the parser, only what it became.
+struct AccountSeed {
+    check: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for AccountSeed {
+    type Value = Option<Result<BackupAccount>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        let wire = WireAccount::deserialize(d)?;
+        // Not `bool::then`: its closure would move the raw account once more.
+        Ok(if self.check {
+            Some(wire.into_account())
+        } else {
+            None
+        })
     }
 }
 
@@ -372,8 +391,8 @@ struct WireAccount<'a> {
     name: Cow<'a, str>,
     #[serde(default, deserialize_with = "present", borrow)]
     secret: Option<FieldValue<'a>>,
-    #[serde(default, deserialize_with = "present", borrow)]
-    token: Option<FieldValue<'a>>,
+    #[serde(default, deserialize_with = "present_any")]
+    token: bool,
     #[serde(default, deserialize_with = "optional_text", borrow)]
     algorithm: Option<Cow<'a, str>>,
     #[serde(default)]
@@ -388,7 +407,7 @@ impl WireAccount<'_> {
         check_id(&self.id)?;
         let account_type = AccountType::from_name(&self.account_type)?;
         let otp_text = if account_type.bears_codes() {
-            if self.token.is_some() {
+            if self.token {
                 return Err(Error::malformed(
                     "a backup carries TOTP secrets and names only: \"token\" is not allowed",
                 ));
@@ -410,7 +429,7 @@ impl WireAccount<'_> {
                 }
             }
         } else {
-            if self.secret.is_some() || self.token.is_some() {
+            if self.secret.is_some() || self.token {
                 return Err(Error::new(
                     ErrorCode::SecretInPlaceholder,
                     format!(
@@ -486,6 +505,11 @@ fn optional_text<'de, D: Deserializer<'de>>(
     #[derive(Deserialize)]
     struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
     Option::<Text<'de>>::deserialize(d).map(|text| text.map(|Text(t)| t))
+}
+
+/// A member whose presence matters and whose value does not (`null` counts as present).
+fn present_any<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
 }
 
 fn present<'de, D: Deserializer<'de>>(
