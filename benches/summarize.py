@@ -60,6 +60,13 @@ for n in (10, 1000, 10000):
 for n in (10, 1000, 10000):
     t, f = median("container_floor_typed", str(n)), median("container_floor", str(n))
     rows.append((f"container_floor_typed/{n}", t, f"{t / f:.2f} × container_floor" if t and f else ""))
+for n in (10, 1000, 10000):
+    k, f = median("container_floor_checked", str(n)), median("container_floor", str(n))
+    o = median("container_open", str(n))
+    note = f"{k / f:.2f} × container_floor" if k and f else ""
+    if k and o:
+        note += f"; container_open is {o / k:.2f} × it"
+    rows.append((f"container_floor_checked/{n}", k, note))
 o, f = median("container_open", "1000"), median("container_floor", "1000")
 if o and f:
     checks.append(("container_open/1000 ≤ 2 × container_floor/1000", o <= 2 * f, f"{o / f:.2f}"))

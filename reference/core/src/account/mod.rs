@@ -16,8 +16,8 @@ use crate::secret::Secret;
 
 pub use build::{build_backup_accounts, BuildEntry, BuildOutcome, BuildReport};
 pub use device::{AccountState, DeviceAccount, Token};
-pub(crate) use names::{check_id, check_length, check_no_controls};
-pub use names::{check_issuer, check_name, normalise, normalise_into};
+pub use names::{check_id, check_issuer, check_name, normalise, normalise_into};
+pub(crate) use names::{check_length, check_no_controls};
 pub use names::{MAX_ID_BYTES, MAX_NAME_BYTES};
 pub(crate) use texts::Texts;
 

@@ -30,7 +30,7 @@ pub fn check_name(what: &str, text: &str) -> Result<()> {
 }
 
 /// An account id: non-empty, at most [`MAX_ID_BYTES`], no control characters.
-pub(crate) fn check_id(id: &str) -> Result<()> {
+pub fn check_id(id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::invalid_parameter("an account id must not be empty"));
     }
