@@ -14,63 +14,17 @@ pub const MIN_SECRET_BYTES: usize = 10;
 /// The most secret bytes accepted.
 pub const MAX_SECRET_BYTES: usize = 128;
 
-/// Secrets of up to this many bytes are held inline, without a heap allocation: the 10 to
-/// 32-byte keys nearly every site issues (SHA-1 and SHA-256 sized).
-const INLINE_BYTES: usize = 32;
-
 /// An OTP shared secret (the raw key bytes, not their base32 text).
 ///
 /// Its length is always within [`MIN_SECRET_BYTES`]..=[`MAX_SECRET_BYTES`]. `Debug` and
 /// `Display` print `<redacted>`; equality runs in constant time for secrets of equal length;
 /// the bytes are zeroized when the value is dropped.
-#[derive(Clone)]
-pub struct Secret(Bytes);
-
-/// Where a secret's bytes live: inline when short, else on the heap.
-#[derive(Clone)]
-enum Bytes {
-    Inline { len: u8, bytes: [u8; INLINE_BYTES] },
-    Heap(Box<[u8]>),
-}
-
-impl Bytes {
-    /// A copy of `bytes` (whose length the caller checked).
-    fn copied(bytes: &[u8]) -> Bytes {
-        match u8::try_from(bytes.len()) {
-            Ok(len) if bytes.len() <= INLINE_BYTES => {
-                let mut inline = [0; INLINE_BYTES];
-                inline[..bytes.len()].copy_from_slice(bytes);
-                Bytes::Inline { len, bytes: inline }
-            }
-            _ => Bytes::Heap(bytes.into()),
-        }
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Bytes::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Bytes::Heap(bytes) => bytes,
-        }
-    }
-}
-
-impl Zeroize for Secret {
-    /// Overwrites the key bytes with zeros (the length, not secret, stays).
-    fn zeroize(&mut self) {
-        match &mut self.0 {
-            Bytes::Inline { bytes, .. } => bytes.zeroize(),
-            Bytes::Heap(bytes) => bytes.zeroize(),
-        }
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        self.zeroize();
-    }
-}
-
-impl ZeroizeOnDrop for Secret {}
+///
+/// The bytes live on the heap, never inline: moving a `Secret` (into a vector that then
+/// grows, say) copies only a pointer, so the key is in one place, wiped on drop, and no copy
+/// of it is left behind in memory that was moved from.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Secret(Box<[u8]>);
 
 impl Secret {
     /// Takes raw key bytes, checking the length bounds. The bytes are wiped, whether or not
@@ -84,7 +38,7 @@ impl Secret {
     /// A copy of raw key bytes, checking the length bounds.
     fn from_slice(bytes: &[u8]) -> Result<Secret> {
         check_length(bytes.len())?;
-        Ok(Secret(Bytes::copied(bytes)))
+        Ok(Secret(bytes.into()))
     }
 
     /// Decodes RFC 4648 base32 as people type it: letters of either case, spaces anywhere
@@ -124,8 +78,9 @@ impl Secret {
         Secret::from_bytes(bytes)
     }
 
-    /// Decodes upper-case base32 without padding or spaces on the stack, so that no heap
-    /// copy of the secret is made; `None` when `text` is not in that form or too long.
+    /// Decodes upper-case base32 without padding or spaces into a wiped stack buffer, so that
+    /// the only heap copy is the secret's own; `None` when `text` is not in that form or too
+    /// long.
     fn from_canonical(text: &str) -> Option<Result<Secret>> {
         let len = BASE32_NOPAD
             .decode_len(text.len())
@@ -145,7 +100,7 @@ impl Secret {
 
     /// The raw key bytes. Named so that every use of the secret material stands out.
     pub fn expose_bytes(&self) -> &[u8] {
-        self.0.as_slice()
+        &self.0
     }
 
     /// The key length in bytes (not secret).
@@ -338,13 +293,8 @@ mod tests {
     }
 
     #[test]
-    fn zeroize_wipes_short_and_long_keys_alike() {
-        for len in [
-            MIN_SECRET_BYTES,
-            INLINE_BYTES,
-            INLINE_BYTES + 1,
-            MAX_SECRET_BYTES,
-        ] {
+    fn zeroize_wipes_the_key_and_keeps_its_length() {
+        for len in [MIN_SECRET_BYTES, MAX_SECRET_BYTES] {
             let mut secret = Secret::from_bytes(vec![7; len]).unwrap();
             assert_eq!(secret.clone().expose_bytes(), vec![7; len]);
             secret.zeroize();
