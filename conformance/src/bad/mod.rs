@@ -200,6 +200,11 @@ fn payload_mutants() -> Vec<Mutant> {
             payload::names_cleaned_up,
         ),
         bad(
+            "line-endings-trimmed",
+            "drops a trailing CR or LF from ids, names and issuers instead of refusing it",
+            payload::line_endings_trimmed,
+        ),
+        bad(
             "unicode-upper-casing",
             "upper-cases algorithm names with Unicode case mapping, so ſha1 is SHA1",
             payload::unicode_upper_casing,

@@ -56,6 +56,21 @@ pub(super) fn names_cleaned_up(op: &str, input: &Value) -> Answer {
     })
 }
 
+/// Drops the line ending from the end of ids, names and issuers (as a reader of lines would)
+/// instead of refusing it.
+pub(super) fn line_endings_trimmed(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        with_accounts(t, |a| {
+            for key in ["id", "name", "issuer"] {
+                if let Some(s) = a.get(key).and_then(Value::as_str) {
+                    let trimmed = s.trim_end_matches(['\r', '\n']).to_string();
+                    a.insert(key.into(), trimmed.into());
+                }
+            }
+        })
+    })
+}
+
 /// Upper-cases algorithm names with full Unicode case mapping (`ſ` becomes `S`).
 pub(super) fn unicode_upper_casing(op: &str, input: &Value) -> Answer {
     read_edited(op, input, |t| {

@@ -60,6 +60,7 @@ pub(crate) fn payload() -> VectorFile {
     limits(&mut b);
     build(&mut b);
     device_file(&mut b);
+    line_endings(&mut b);
     b.finish()
 }
 
@@ -803,6 +804,40 @@ fn build(b: &mut Builder) {
     );
     b.invalid("two device accounts with one id", &["REQ-DEVICE-004"], &[],
         json!({ "device": [{ "id": "t", "type": "work_school", "name": "a" }, { "id": "t", "type": "work_school", "name": "b" }] }), "duplicate_account");
+}
+
+/// Texts copied from a file or a form with their line ending, or with several control
+/// characters: an implementation that trims line endings, or stops at the first control
+/// character it skips, accepts them. Last in the file, so that earlier `tcId`s stay.
+fn line_endings(b: &mut Builder) {
+    b.group(
+        "Line endings and runs of control characters in names (REQ-ACCOUNT-003, -004)",
+        None,
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a name that ends in CR LF (a line read with its ending)",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-003"],
+            &[],
+            text(&acct(&|a| a["name"] = "alice\r\n".into())),
+            "invalid_parameter",
+        ),
+        (
+            "an issuer with two tabs",
+            &["REQ-PAYLOAD-015", "REQ-ACCOUNT-004"],
+            &[],
+            text(&acct(&|a| a["issuer"] = "Git\t\tHub".into())),
+            "invalid_parameter",
+        ),
+        (
+            "an id that ends in LF",
+            &["REQ-PAYLOAD-011", "REQ-ACCOUNT-002"],
+            &[],
+            text(&acct(&|a| a["id"] = "t\n".into())),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
 }
 
 /// A payload of one totp account.
