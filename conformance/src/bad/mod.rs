@@ -205,6 +205,11 @@ fn payload_mutants() -> Vec<Mutant> {
             payload::line_endings_trimmed,
         ),
         bad(
+            "falsy-token-absent",
+            "takes a null, empty or false token for no token",
+            payload::falsy_token_absent,
+        ),
+        bad(
             "unicode-upper-casing",
             "upper-cases algorithm names with Unicode case mapping, so ſha1 is SHA1",
             payload::unicode_upper_casing,

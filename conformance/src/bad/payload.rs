@@ -71,6 +71,24 @@ pub(super) fn line_endings_trimmed(op: &str, input: &Value) -> Answer {
     })
 }
 
+/// Takes a `token` that is `null`, empty, `false` or `0` for no token (a truthiness test).
+pub(super) fn falsy_token_absent(op: &str, input: &Value) -> Answer {
+    let falsy = |v: &Value| match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => s.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    };
+    read_edited(op, input, |t| {
+        with_accounts(t, |a| {
+            if a.get("token").is_some_and(falsy) {
+                a.remove("token");
+            }
+        })
+    })
+}
+
 /// Upper-cases algorithm names with full Unicode case mapping (`ſ` becomes `S`).
 pub(super) fn unicode_upper_casing(op: &str, input: &Value) -> Answer {
     read_edited(op, input, |t| {

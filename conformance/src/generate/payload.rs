@@ -61,6 +61,7 @@ pub(crate) fn payload() -> VectorFile {
     build(&mut b);
     device_file(&mut b);
     line_endings(&mut b);
+    falsy_tokens(&mut b);
     b.finish()
 }
 
@@ -835,6 +836,48 @@ fn line_endings(b: &mut Builder) {
             &[],
             text(&acct(&|a| a["id"] = "t\n".into())),
             "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// A `token` whose value is `null`, empty or `false` is still present (spec/payload.md): an
+/// implementation that asks whether the token is truthy lets a placeholder through with it,
+/// or a code-bearing account with a token member. Last in the file, so that earlier `tcId`s
+/// stay.
+fn falsy_tokens(b: &mut Builder) {
+    b.group(
+        "A token member is present whatever its value (REQ-PAYLOAD-013, -014)",
+        None,
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a placeholder with a null token",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&place(json!({ "token": null }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "a placeholder with an empty token",
+            &["REQ-PAYLOAD-013"],
+            &["Placeholder"],
+            text(&place(json!({ "token": "" }))),
+            "secret_in_placeholder",
+        ),
+        (
+            "a code-bearing account with a null token",
+            &["REQ-PAYLOAD-014"],
+            &["UnknownMember"],
+            text(&acct(&|a| a["token"] = Value::Null)),
+            "malformed",
+        ),
+        (
+            "a code-bearing account with a token of false",
+            &["REQ-PAYLOAD-014"],
+            &["UnknownMember"],
+            text(&acct(&|a| a["token"] = false.into())),
+            "malformed",
         ),
     ];
     invalid_rows(b, rows);
