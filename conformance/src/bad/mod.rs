@@ -210,6 +210,16 @@ fn payload_mutants() -> Vec<Mutant> {
             payload::falsy_token_absent,
         ),
         bad(
+            "nulls-defaulted",
+            "reads a null algorithm, digits or period as the default and a null secret as none",
+            payload::nulls_defaulted,
+        ),
+        bad(
+            "ids-case-folded",
+            "compares account ids without letter case",
+            payload::ids_case_folded,
+        ),
+        bad(
             "unicode-upper-casing",
             "upper-cases algorithm names with Unicode case mapping, so ſha1 is SHA1",
             payload::unicode_upper_casing,

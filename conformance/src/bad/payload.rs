@@ -89,6 +89,51 @@ pub(super) fn falsy_token_absent(op: &str, input: &Value) -> Answer {
     })
 }
 
+/// Reads a `null` algorithm, digits or period of a code-bearing account as the default
+/// (SHA1, 6, 30) and a `null` secret as no secret.
+pub(super) fn nulls_defaulted(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        with_accounts(t, |a| {
+            if !matches!(
+                a.get("type").and_then(Value::as_str),
+                Some("totp" | "msa_totp")
+            ) {
+                return;
+            }
+            for (key, default) in [
+                ("algorithm", json!("SHA1")),
+                ("digits", json!(6)),
+                ("period", json!(30)),
+            ] {
+                if a.get(key) == Some(&Value::Null) {
+                    a.insert(key.into(), default);
+                }
+            }
+            if a.get("secret") == Some(&Value::Null) {
+                a.remove("secret");
+            }
+        })
+    })
+}
+
+/// Compares ids without letter case: an id equal to an earlier one but for case is read as
+/// that earlier id (so it is a repeat).
+pub(super) fn ids_case_folded(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        let seen = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
+        with_accounts(t, |a| {
+            if let Some(id) = a.get("id").and_then(Value::as_str) {
+                let first = seen
+                    .borrow_mut()
+                    .entry(id.to_lowercase())
+                    .or_insert_with(|| id.to_string())
+                    .clone();
+                a.insert("id".into(), first.into());
+            }
+        })
+    })
+}
+
 /// Upper-cases algorithm names with full Unicode case mapping (`ſ` becomes `S`).
 pub(super) fn unicode_upper_casing(op: &str, input: &Value) -> Answer {
     read_edited(op, input, |t| {

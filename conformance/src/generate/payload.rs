@@ -62,6 +62,7 @@ pub(crate) fn payload() -> VectorFile {
     device_file(&mut b);
     line_endings(&mut b);
     falsy_tokens(&mut b);
+    orders_and_nulls(&mut b);
     b.finish()
 }
 
@@ -881,6 +882,100 @@ fn falsy_tokens(b: &mut Builder) {
         ),
     ];
     invalid_rows(b, rows);
+}
+
+/// Where two rules meet in one account, the spec's order decides (an implementation that
+/// checks repeated ids in a first pass, or the name before the issuer, gives another error);
+/// `null` where a value is required is not a default; ids are compared as bytes. Last in the
+/// file, so that earlier `tcId`s stay.
+fn orders_and_nulls(b: &mut Builder) {
+    b.group(
+        "Rules that meet in one account, nulls where a value is required, ids compared as bytes",
+        None,
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a code-bearing account with a null secret (not a string, not absent)",
+            &["REQ-PAYLOAD-014"],
+            &[],
+            text(&acct(&|a| a["secret"] = Value::Null)),
+            "malformed",
+        ),
+        (
+            "a code-bearing account with a null algorithm (not the default)",
+            &["REQ-PAYLOAD-014"],
+            &[],
+            text(&acct(&|a| a["algorithm"] = Value::Null)),
+            "malformed",
+        ),
+        (
+            "a code-bearing account with null digits (not the default)",
+            &["REQ-PAYLOAD-014"],
+            &[],
+            text(&acct(&|a| a["digits"] = Value::Null)),
+            "malformed",
+        ),
+        (
+            "no secret and no digits: the missing parameter first",
+            &["REQ-PAYLOAD-014"],
+            &[],
+            text(&acct(&|a| {
+                let a = a.as_object_mut().unwrap();
+                a.remove("secret");
+                a.remove("digits");
+            })),
+            "malformed",
+        ),
+        (
+            "a 257-byte issuer and a name with a leading space: the issuer first",
+            &["REQ-PAYLOAD-015"],
+            &["Limits"],
+            text(&acct(&|a| {
+                a["issuer"] = "i".repeat(257).into();
+                a["name"] = " alice".into();
+            })),
+            "too_large",
+        ),
+        (
+            "a bad secret and digits 9: the secret first",
+            &["REQ-PAYLOAD-016"],
+            &[],
+            text(&acct(&|a| {
+                a["secret"] = "JBSWY3DPEHPK3PX1".into();
+                a["digits"] = 9.into();
+            })),
+            "invalid_secret",
+        ),
+        (
+            "an account that repeats an id and breaks its own rules: its own rule first",
+            &["REQ-PAYLOAD-010", "REQ-PAYLOAD-017"],
+            &[],
+            text(&doc(json!([
+                totp_account("t"),
+                edit(&totp_account("t"), |a| a["name"] = " alice".into())
+            ]))),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
+    let decomposed = "e\u{301}";
+    let same_text: [(&str, &str, &str); 2] = [
+        ("ids that differ in letter case only are two ids", "t", "T"),
+        (
+            "ids that differ in Unicode normalisation only (é as one code point and as e with a combining accent) are two ids",
+            "\u{e9}",
+            decomposed,
+        ),
+    ];
+    for (comment, first, second) in same_text {
+        b.valid(
+            comment,
+            &["REQ-ACCOUNT-002", "REQ-PAYLOAD-017"],
+            &[],
+            text(&doc(json!([totp_account(first), totp_account(second)]))),
+            normal(json!([normal_totp(first), normal_totp(second)])),
+        );
+    }
 }
 
 /// A payload of one totp account.
