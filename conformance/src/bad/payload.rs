@@ -16,7 +16,7 @@ fn read_edited(op: &str, input: &Value, edit: impl FnOnce(&str) -> String) -> An
 }
 
 /// The accounts of a payload text, edited as a JSON value (unparsable text is left alone).
-fn with_accounts(text: &str, f: impl Fn(&mut serde_json::Map<String, Value>)) -> String {
+fn with_accounts(text: &str, mut f: impl FnMut(&mut serde_json::Map<String, Value>)) -> String {
     let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
         return text.to_string();
     };
@@ -120,11 +120,10 @@ pub(super) fn nulls_defaulted(op: &str, input: &Value) -> Answer {
 /// that earlier id (so it is a repeat).
 pub(super) fn ids_case_folded(op: &str, input: &Value) -> Answer {
     read_edited(op, input, |t| {
-        let seen = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
+        let mut seen = std::collections::HashMap::<String, String>::new();
         with_accounts(t, |a| {
             if let Some(id) = a.get("id").and_then(Value::as_str) {
                 let first = seen
-                    .borrow_mut()
                     .entry(id.to_lowercase())
                     .or_insert_with(|| id.to_string())
                     .clone();
