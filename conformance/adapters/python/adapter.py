@@ -2,9 +2,11 @@
 """An example ABF conformance adapter in plain Python 3 (standard library only).
 
 It speaks the stdio adapter protocol of spec/adapter-protocol.md: one JSON request per line
-on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret and uri
-profiles and answers "unsupported" for every other operation, so the runner skips those
-profiles. Run it with:
+on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret, uri and
+payload profiles and answers "unsupported" for every other operation, so the runner skips
+those profiles. The payload profile shows what Python's json module needs to read a payload
+as spec/payload.md asks: NaN refused, repeated members seen, integers as written, no bool
+taken for an integer, and strings checked for lone surrogates. Run it with:
 
     authbackup-conformance run --impl-cmd 'python3 conformance/adapters/python/adapter.py'
 """
@@ -33,8 +35,9 @@ class Refused(Exception):
 
 
 def algorithm(name):
+    """REQ-HOTP-002: any ASCII letter case (str.upper alone would take "ſha1" for SHA1)."""
     for known in HASHES:
-        if isinstance(name, str) and name.upper() == known:
+        if isinstance(name, str) and name.isascii() and name.upper() == known:
             return known
     raise Refused("invalid_parameter")
 
@@ -275,6 +278,222 @@ def batch(inp, timed=False):
     return {"codes": codes, "ns": ns} if timed else {"codes": codes}
 
 
+# The payload profile: spec/payload.md and spec/data-model.md, check by check.
+
+DOC_MEMBERS = {"version", "platform", "backup_id", "generation", "created", "accounts"}
+ACCOUNT_MEMBERS = {"id", "type", "issuer", "name", "secret", "token", "algorithm", "digits", "period"}
+DEVICE_MEMBERS = ACCOUNT_MEMBERS | {"excluded_by_policy", "state"}
+CODE_TYPES = ("totp", "msa_totp")
+PLACEHOLDER_TYPES = ("msa_passwordless", "work_school")
+
+
+class JsonObject(dict):
+    """A JSON object that remembers which member names it repeats (json keeps the last)."""
+
+    repeated = frozenset()
+
+
+def json_object(pairs):
+    obj, seen = JsonObject(), set()
+    repeated = set()
+    for name, value in pairs:
+        if name in seen:
+            repeated.add(name)
+        seen.add(name)
+        obj[name] = value
+    obj.repeated = frozenset(repeated)
+    return obj
+
+
+class OtherNumber:
+    """A JSON number that is not an integer of REQ-PAYLOAD-001 (a sign, fraction or exponent)."""
+
+
+def refuse(_):
+    """NaN and Infinity are not JSON (REQ-PAYLOAD-007); Python's json reads them by default."""
+    raise Refused("malformed")
+
+
+def load_json(text):
+    try:
+        return json.loads(text, object_pairs_hook=json_object, parse_constant=refuse,
+                          parse_int=lambda t: int(t) if DECIMAL.match(t) else OtherNumber(),
+                          parse_float=lambda t: OtherNumber())
+    except (ValueError, RecursionError):
+        raise Refused("malformed")
+
+
+def is_u64(v):
+    return type(v) is int and 0 <= v < U64  # bool is an int in Python: not here
+
+
+def is_text(v):
+    """A string whose escapes decoded to Unicode characters (no lone surrogate)."""
+    if not isinstance(v, str):
+        return False
+    try:
+        v.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def require(ok):
+    if not ok:
+        raise Refused("malformed")
+
+
+def check_payload_structure(doc):
+    """REQ-PAYLOAD-001 and -007 over the whole document."""
+    require(isinstance(doc, dict) and not doc.repeated and set(doc) == DOC_MEMBERS)
+    require(is_u64(doc["version"]) and is_text(doc["platform"]) and is_text(doc["backup_id"]))
+    require(is_u64(doc["generation"]) and is_u64(doc["created"]))
+    require(isinstance(doc["accounts"], list))
+    for a in doc["accounts"]:
+        require(isinstance(a, dict) and not a.repeated and set(a) <= ACCOUNT_MEMBERS)
+        require(all(is_text(a.get(k)) for k in ("id", "type", "name")))
+        require(all(a.get(k) is None or is_text(a[k]) for k in ("issuer", "algorithm")))
+        require(all(a.get(k) is None or is_u64(a[k]) for k in ("digits", "period")))
+        require(not isinstance(a.get("secret"), str) or is_text(a["secret"]))
+
+
+def check_length(text, limit):
+    """REQ-ACCOUNT-002's order: empty, then length, then control characters."""
+    if not text:
+        raise Refused("invalid_parameter")
+    if len(text.encode("utf-8")) > limit:
+        raise Refused("too_large")
+    if any(is_control(c) for c in text):
+        raise Refused("invalid_parameter")
+
+
+def check_account_name(text, issuer):
+    """REQ-ACCOUNT-003, and REQ-ACCOUNT-004's colon after it for an issuer."""
+    if not text or text.strip(" ") != text:
+        raise Refused("invalid_parameter")
+    check_length(text, 256)
+    if issuer and ":" in text:
+        raise Refused("invalid_parameter")
+
+
+def account_type(t):
+    if t not in CODE_TYPES + PLACEHOLDER_TYPES:
+        raise Refused("unsupported_account_type")
+    return t
+
+
+def normal_account(a, key=None):
+    """The normalised form of the adapter protocol; placeholders with nulls."""
+    code = a["type"] in CODE_TYPES
+    return {"id": a["id"], "type": a["type"], "issuer": a.get("issuer") if code else None,
+            "name": a["name"], "secret": key.hex() if code else None,
+            "algorithm": algorithm(a.get("algorithm", "SHA1")) if code else None,
+            "digits": a.get("digits", 6) if code else None,
+            "period": a.get("period", 30) if code else None}
+
+
+def code_parameters(a):
+    """REQ-PAYLOAD-016 from the secret on: secret, algorithm, digits, period."""
+    key = base32_secret(a["secret"])
+    algorithm(a.get("algorithm", "SHA1"))
+    digits(a.get("digits", 6))
+    if a.get("period", 30) < 1:
+        raise Refused("invalid_parameter")
+    return key
+
+
+def payload_account(a):
+    """REQ-PAYLOAD-011 to -016 for one account."""
+    check_length(a["id"], 64)
+    code = account_type(a["type"]) in CODE_TYPES
+    others = ("issuer", "algorithm", "digits", "period")
+    if not code and ("secret" in a or "token" in a):
+        raise Refused("secret_in_placeholder")
+    if not code and any(a.get(k) is not None for k in others):
+        raise Refused("malformed")
+    if code and ("token" in a or any(a.get(k) is None for k in others[1:])):
+        raise Refused("malformed")
+    if code and "secret" not in a:
+        raise Refused("invalid_secret")
+    if code and not isinstance(a["secret"], str):
+        raise Refused("malformed")
+    if a.get("issuer") is not None:
+        check_account_name(a["issuer"], True)
+    check_account_name(a["name"], False)
+    return normal_account(a, code_parameters(a) if code else None)
+
+
+def parse_payload(text):
+    doc = load_json(text)
+    version = doc.get("version") if isinstance(doc, dict) else None
+    if isinstance(doc, dict) and "version" not in doc.repeated and is_u64(version) and version != 1:
+        raise Refused("unsupported_version")
+    check_payload_structure(doc)
+    if doc["platform"] not in ("ios", "android"):
+        raise Refused("invalid_parameter")
+    check_length(doc["backup_id"], 64)
+    if doc["generation"] < 1:
+        raise Refused("invalid_parameter")
+    if len(doc["accounts"]) > 100_000:
+        raise Refused("too_large")
+    accounts, ids = [], set()
+    for a in doc["accounts"]:
+        accounts.append(payload_account(a))
+        if a["id"] in ids:
+            raise Refused("duplicate_account")
+        ids.add(a["id"])
+    return {"platform": doc["platform"], "backup_id": doc["backup_id"],
+            "generation": doc["generation"], "created": doc["created"], "accounts": accounts}
+
+
+def check_device_structure(device):
+    """REQ-DEVICE-001: a null member is absent."""
+    require(isinstance(device, list))
+    for a in device:
+        require(isinstance(a, dict) and set(a) <= DEVICE_MEMBERS)
+        for k in list(a):
+            if a[k] is None:
+                del a[k]
+        require(all(is_text(a.get(k)) for k in ("id", "type", "name")))
+        require(all(k not in a or is_text(a[k]) for k in ("issuer", "secret", "algorithm", "token", "state")))
+        require(all(k not in a or is_u64(a[k]) for k in ("digits", "period")))
+        require("excluded_by_policy" not in a or type(a["excluded_by_policy"]) is bool)
+        if a.get("state", "ready") not in ("ready", "action_required"):
+            raise Refused("invalid_parameter")
+
+
+def build_backup(device):
+    """spec/data-model.md sections 3 and 4."""
+    check_device_structure(device)
+    ids = set()
+    for a in device:
+        check_length(a["id"], 64)
+        account_type(a["type"])
+        if "issuer" in a:
+            check_account_name(a["issuer"], True)
+        check_account_name(a["name"], False)
+        if "secret" in a:
+            base32_secret(a["secret"])
+        algorithm(a.get("algorithm", "SHA1"))
+        digits(a.get("digits", 6))
+        if a.get("period", 30) < 1:
+            raise Refused("invalid_parameter")
+        if a["id"] in ids:
+            raise Refused("duplicate_account")
+        ids.add(a["id"])
+    kept, left_out = [], []
+    for a in device:
+        if a.get("excluded_by_policy", False):
+            left_out.append(a["id"])
+        elif a["type"] in CODE_TYPES:
+            if "secret" not in a:
+                raise Refused("invalid_secret")
+            kept.append(normal_account(a, base32_secret(a["secret"])))
+        else:
+            kept.append(normal_account(a))
+    return {"accounts": kept, "left_out": left_out}
+
+
 def handle(op, inp):
     if op == "hotp.generate":
         return {"code": hotp(key_from_hex(inp["secret"]), algorithm(inp["algorithm"]), digits(inp["digits"]), inp["counter"])}
@@ -295,6 +514,10 @@ def handle(op, inp):
         return parse_uri(inp["uri"])
     if op == "uri.emit":
         return {"uri": emit_uri(inp["account"])}
+    if op == "payload.parse":
+        return parse_payload(inp["payload"])
+    if op == "backup.build":
+        return build_backup(inp["device"])
     return None
 
 

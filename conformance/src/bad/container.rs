@@ -3,7 +3,7 @@
 //! the platform alone). Each changes the container or key as the lenient reader would see
 //! it, then opens it with the reference.
 
-use authbackup::container::{self, Credential, RecoveryKey};
+use authbackup::container::{self, ContainerInfo, Credential, RecoveryKey};
 use data_encoding::BASE64URL_NOPAD;
 use serde_json::{json, Value};
 
@@ -85,17 +85,23 @@ pub(super) fn lenient_base64url(op: &str, input: &Value) -> Answer {
     })
 }
 
+/// `container.open`'s container opened with its key by the reference: the protected header's
+/// facts and the decrypted bytes, whatever they hold (`None` when it does not open).
+fn opened(input: &Value) -> Option<(ContainerInfo, Vec<u8>)> {
+    let key = RecoveryKey::from_jwk_json(input["key"].to_string().as_bytes()).ok()?;
+    let text = input["container"].as_str().unwrap_or_default();
+    let (info, plaintext) =
+        container::open_plaintext(text.as_bytes(), &Credential::Key(key)).ok()?;
+    Some((info, plaintext.to_vec()))
+}
+
 /// Checks that the payload's platform equals the header's, and nothing else of the header.
 pub(super) fn binds_platform_only(op: &str, input: &Value) -> Answer {
     let answer = reference(op, input);
     let (Answer::Error(code), "container.open") = (&answer, op) else {
         return answer;
     };
-    let key = RecoveryKey::from_jwk_json(input["key"].to_string().as_bytes());
-    let text = input["container"].as_str().unwrap_or_default();
-    let Ok((info, plaintext)) =
-        key.and_then(|k| container::open_plaintext(text.as_bytes(), &Credential::Key(k)))
-    else {
+    let Some((info, plaintext)) = opened(input) else {
         return answer;
     };
     let payload_text = String::from_utf8_lossy(&plaintext).into_owned();
@@ -499,4 +505,69 @@ pub(super) fn recipients_before_header(op: &str, input: &Value) -> Answer {
         return Answer::Error("algorithm_not_allowed".into());
     }
     reference(op, input)
+}
+
+/// `container.open` whose decrypted bytes, when the reference refuses them as malformed, are
+/// turned into text by `decode` (`None`: left alone) and read as a payload, the way a reader
+/// that decodes the bytes itself before a JSON parser sees them would.
+fn payload_decoded(
+    op: &str,
+    input: &Value,
+    decode: impl FnOnce(&[u8]) -> Option<String>,
+) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Error(code), "container.open") = (&answer, op) else {
+        return answer;
+    };
+    let Some((_, plaintext)) = opened(input) else {
+        return answer;
+    };
+    match decode(&plaintext) {
+        Some(text) if code == "malformed" => {
+            reference("payload.parse", &json!({ "payload": text }))
+        }
+        _ => answer,
+    }
+}
+
+/// Decodes the decrypted bytes as browsers' `TextDecoder` does by default: a byte order mark
+/// skipped, bytes that are not UTF-8 replaced by U+FFFD.
+pub(super) fn payload_text_decoder(op: &str, input: &Value) -> Answer {
+    payload_decoded(op, input, |bytes| {
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let lenient = text.len() < bytes.len() || std::str::from_utf8(bytes).is_err();
+        lenient.then(|| String::from_utf8_lossy(text).into_owned())
+    })
+}
+
+/// Detects the encoding of the decrypted bytes as Python's `json.loads` does when handed
+/// bytes: a UTF-8 byte order mark skipped, UTF-16 recognised by its zero bytes.
+pub(super) fn payload_encoding_detected(op: &str, input: &Value) -> Answer {
+    payload_decoded(op, input, |bytes| {
+        let utf16 = |b: &[u8], unit: fn([u8; 2]) -> u16| {
+            let units: Vec<u16> = b.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
+            String::from_utf16(&units).ok()
+        };
+        match bytes {
+            [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+            [a, 0, ..] if *a != 0 => utf16(bytes, u16::from_le_bytes),
+            [0, b, ..] if *b != 0 => utf16(bytes, u16::from_be_bytes),
+            _ => None,
+        }
+    })
+}
+
+/// Looks up member names and compares kids as written, `\u` escapes undecoded (a raw-key
+/// lookup, as simdjson's On-Demand API does).
+pub(super) fn container_escapes_kept_raw(op: &str, input: &Value) -> Answer {
+    open_edited(op, input, |t| {
+        t.contains("\\u").then(|| t.replace("\\u", "#u"))
+    })
+}
+
+/// Skips a byte order mark before the container, as browsers' `TextDecoder` does.
+pub(super) fn container_bom_skipped(op: &str, input: &Value) -> Answer {
+    open_edited(op, input, |t| {
+        t.strip_prefix('\u{feff}').map(str::to_string)
+    })
 }

@@ -236,7 +236,7 @@ fn payload_mutants() -> Vec<Mutant> {
         ),
         bad(
             "controls-before-lengths",
-            "checks names and ids for control characters before their length",
+            "checks names, ids and the backup id for control characters before their length",
             payload::controls_before_lengths,
         ),
         bad(
@@ -245,6 +245,51 @@ fn payload_mutants() -> Vec<Mutant> {
             payload::account_limit_exclusive,
         ),
         bad("device-file-lenient", "drops unknown members and bad states of device accounts, and takes null as a wrong type", payload::device_file_lenient),
+        bad(
+            "nan-accepted",
+            "reads NaN and Infinity as numbers, as Python's json.loads does by default",
+            payload::nan_accepted,
+        ),
+        bad(
+            "surrogates-replaced",
+            "reads a lone surrogate escape as U+FFFD, as Go's encoding/json does",
+            payload::surrogates_replaced,
+        ),
+        bad(
+            "escapes-kept-raw",
+            "compares and measures member names and strings with their \\u escapes undecoded (raw-key lookups)",
+            payload::escapes_kept_raw,
+        ),
+        bad(
+            "raw-controls-accepted",
+            "accepts control characters written unescaped inside strings (Python's json.loads with strict=False)",
+            payload::raw_controls_accepted,
+        ),
+        bad(
+            "bom-skipped",
+            "skips a byte order mark before the payload, as RFC 8259 lets a parser do",
+            payload::bom_skipped,
+        ),
+        bad(
+            "accounts-checked-while-read",
+            "checks each account as it reads it, so a rule of an early account is reported before a later account's unknown member",
+            payload::accounts_checked_while_read,
+        ),
+        bad(
+            "members-in-text-order",
+            "checks the document's members in the order they are written, not the spec's",
+            payload::members_in_text_order,
+        ),
+        bad(
+            "accounts-before-document",
+            "checks the accounts before the document's own members (its platform, backup id, generation and account count)",
+            payload::accounts_before_document,
+        ),
+        bad(
+            "colon-checked-first",
+            "refuses an issuer with a colon before checking its length",
+            payload::colon_checked_first,
+        ),
         bad(
             "last-failing-account-reported",
             "checks every account and reports the last one that breaks its own rules",
@@ -270,6 +315,26 @@ fn container_mutants() -> Vec<Mutant> {
             "lenient-base64url",
             "decodes base64url skipping white space and ignoring unused bits",
             container::lenient_base64url,
+        ),
+        bad(
+            "container-escapes-kept-raw",
+            "looks up container members and compares kids with their \\u escapes undecoded (raw-key lookups)",
+            container::container_escapes_kept_raw,
+        ),
+        bad(
+            "container-bom-skipped",
+            "skips a byte order mark before the container",
+            container::container_bom_skipped,
+        ),
+        bad(
+            "payload-text-decoder",
+            "decodes the decrypted payload as browsers' TextDecoder does: a byte order mark skipped, bytes that are not UTF-8 replaced by U+FFFD",
+            container::payload_text_decoder,
+        ),
+        bad(
+            "payload-encoding-detected",
+            "detects the decrypted payload's encoding as Python's json.loads does with bytes: UTF-16 read, a UTF-8 byte order mark skipped",
+            container::payload_encoding_detected,
         ),
         bad(
             "binds-platform-only",

@@ -191,18 +191,18 @@ pub(super) fn null_issuer_refused(op: &str, input: &Value) -> Answer {
     }
 }
 
-/// Checks control characters before lengths.
+/// Checks control characters before lengths (of ids, names, issuers and the backup id).
 pub(super) fn controls_before_lengths(op: &str, input: &Value) -> Answer {
     let answer = reference(op, input);
     let text = input["payload"].as_str().unwrap_or_default();
+    let has_control = |v: &Value| v.as_str().is_some_and(|s| s.chars().any(char::is_control));
     let controlled = serde_json::from_str::<Value>(text).ok().is_some_and(|doc| {
-        doc["accounts"].as_array().into_iter().flatten().any(|a| {
-            ["id", "name", "issuer"].iter().any(|k| {
-                a[*k]
-                    .as_str()
-                    .is_some_and(|s| s.chars().any(char::is_control))
-            })
-        })
+        has_control(&doc["backup_id"])
+            || doc["accounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| ["id", "name", "issuer"].iter().any(|k| has_control(&a[*k])))
     });
     match answer {
         Answer::Error(code) if op == "payload.parse" && code == "too_large" && controlled => {
@@ -289,4 +289,204 @@ pub(super) fn last_failing_account_reported(op: &str, input: &Value) -> Answer {
         }
     }
     answer
+}
+
+/// Reads `NaN`, `Infinity` and `-Infinity` as numbers, as Python's `json.loads` does by
+/// default.
+pub(super) fn nan_accepted(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        t.replace(":-Infinity", ":0")
+            .replace(":Infinity", ":0")
+            .replace(":NaN", ":0")
+    })
+}
+
+/// One piece of a JSON text as an escape-aware scan sees it.
+enum Piece {
+    /// A character as written.
+    Char(char),
+    /// A two-character escape other than `\u` (`\n`, `\"`, ...): its second character.
+    Escape(char),
+    /// A `\uXXXX` escape: its UTF-16 code unit.
+    Unit(u16),
+}
+
+/// The pieces of a JSON text (outside strings there are no backslashes, so one scan of the
+/// whole text finds every escape).
+fn pieces(text: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(Piece::Char(c));
+            continue;
+        }
+        match chars.next() {
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                match u16::from_str_radix(&hex, 16) {
+                    Ok(unit) if hex.len() == 4 => out.push(Piece::Unit(unit)),
+                    _ => out.extend("\\u".chars().chain(hex.chars()).map(Piece::Char)),
+                }
+            }
+            Some(e) => out.push(Piece::Escape(e)),
+            None => out.push(Piece::Char('\\')),
+        }
+    }
+    out
+}
+
+/// The JSON text of `pieces`, each `\u` escape written by `unit`.
+fn written(pieces: &[Piece], unit: impl Fn(u16) -> String) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Char(c) => out.push(*c),
+            Piece::Escape(e) => {
+                out.push('\\');
+                out.push(*e);
+            }
+            Piece::Unit(u) => out.push_str(&unit(*u)),
+        }
+    }
+    out
+}
+
+/// Reads a `\u` escape of a surrogate that has no partner as U+FFFD, as Go's
+/// `encoding/json` does (and JavaScript's `TextEncoder` when it writes such a string).
+pub(super) fn surrogates_replaced(op: &str, input: &Value) -> Answer {
+    let high = |u: u16| (0xd800..0xdc00).contains(&u);
+    let low = |u: u16| (0xdc00..0xe000).contains(&u);
+    read_edited(op, input, |t| {
+        let mut pieces = pieces(t);
+        let mut i = 0;
+        while i < pieces.len() {
+            match (&pieces[i], pieces.get(i + 1)) {
+                (Piece::Unit(h), Some(Piece::Unit(l))) if high(*h) && low(*l) => i += 2,
+                (Piece::Unit(u), _) if high(*u) || low(*u) => {
+                    pieces[i] = Piece::Unit(0xfffd);
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        written(&pieces, |u| format!("\\u{u:04x}"))
+    })
+}
+
+/// Compares and measures member names and strings as written, `\u` escapes undecoded (a
+/// lookup of raw keys, as simdjson's On-Demand API does): `"n\u0061me"` is an unknown member,
+/// `"\u0074"` another id than `"t"`, and an id written with escapes is six times longer.
+pub(super) fn escapes_kept_raw(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| written(&pieces(t), |u| format!("#u{u:04x}")))
+}
+
+/// Accepts control characters written unescaped inside strings, as Python's `json.loads`
+/// does with `strict=False`: each is read as if it had been escaped.
+pub(super) fn raw_controls_accepted(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| {
+        t.chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' => c.to_string(),
+                c if c < ' ' => format!("\\u{:04x}", u32::from(c)),
+                c => c.to_string(),
+            })
+            .collect()
+    })
+}
+
+/// Skips a byte order mark before the document, as RFC 8259 lets a parser do (and
+/// browsers' `TextDecoder` does).
+pub(super) fn bom_skipped(op: &str, input: &Value) -> Answer {
+    read_edited(op, input, |t| t.trim_start_matches('\u{feff}').to_string())
+}
+
+/// Checks each account as it reads it, so an account that breaks its rules is reported
+/// before a later account that makes the document malformed (REQ-PAYLOAD-001 first).
+pub(super) fn accounts_checked_while_read(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Error(code), Some(text)) = (&answer, input["payload"].as_str()) else {
+        return answer;
+    };
+    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+        return answer;
+    };
+    let accounts = match doc["accounts"].take() {
+        // Long lists (the limit cases) are left to the reference: one read per prefix would
+        // take hours there.
+        Value::Array(list) if code == "malformed" && list.len() <= 1_000 => list,
+        _ => return answer,
+    };
+    for read in 1..accounts.len() {
+        doc["accounts"] = Value::Array(accounts[..read].to_vec());
+        match reference(op, &json!({ "payload": doc.to_string() })) {
+            Answer::Error(code) if code != "malformed" => return Answer::Error(code),
+            _ => {}
+        }
+    }
+    answer
+}
+
+/// Checks the members in the order they are written, as a streaming reader does: the first
+/// member (in text order) that breaks a rule decides, not the spec's order (REQ-PAYLOAD-008).
+pub(super) fn members_in_text_order(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Error(code), Some(text)) = (&answer, input["payload"].as_str()) else {
+        return answer;
+    };
+    let Ok(Value::Object(doc)) = serde_json::from_str::<Value>(text) else {
+        return answer;
+    };
+    if code == "malformed" || doc["accounts"].as_array().is_none_or(|a| a.len() > 1_000) {
+        return answer;
+    }
+    // Each member in turn over a document whose other members break nothing.
+    let mut read = json!({ "version": 1, "platform": "ios", "backup_id": "b", "generation": 1, "created": 0, "accounts": [] });
+    for (key, value) in doc {
+        read[key] = value;
+        if let own @ Answer::Error(_) = reference(op, &json!({ "payload": read.to_string() })) {
+            return own;
+        }
+    }
+    answer
+}
+
+/// Checks the accounts before the document's own members (REQ-PAYLOAD-008): the first
+/// thousand accounts are read under a document that breaks nothing, then the document.
+pub(super) fn accounts_before_document(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let (Answer::Error(_), Some(text)) = (&answer, input["payload"].as_str()) else {
+        return answer;
+    };
+    let Ok(doc) = serde_json::from_str::<Value>(text) else {
+        return answer;
+    };
+    let Some(accounts) = doc["accounts"].as_array() else {
+        return answer;
+    };
+    let first: Vec<Value> = accounts.iter().take(1_000).cloned().collect();
+    let alone = json!({ "version": 1, "platform": "ios", "backup_id": "b", "generation": 1, "created": 0, "accounts": first });
+    match reference(op, &json!({ "payload": alone.to_string() })) {
+        own @ Answer::Error(_) => own,
+        _ => answer,
+    }
+}
+
+/// Refuses an issuer with a colon before checking its length (REQ-ACCOUNT-004).
+pub(super) fn colon_checked_first(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let text = input["payload"].as_str().unwrap_or_default();
+    let colon = serde_json::from_str::<Value>(text).ok().is_some_and(|doc| {
+        doc["accounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["issuer"].as_str().is_some_and(|s| s.contains(':')))
+    });
+    match answer {
+        Answer::Error(code) if op == "payload.parse" && code == "too_large" && colon => {
+            Answer::Error("invalid_parameter".into())
+        }
+        other => other,
+    }
 }

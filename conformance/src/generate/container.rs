@@ -341,6 +341,8 @@ pub(crate) fn container() -> VectorFile {
     key_first(&mut b, &c);
     at_the_limits(&mut b, &mut c);
     reader_order(&mut b, &c);
+    payload_bytes(&mut b, &mut c);
+    container_text(&mut b, &c);
     b.finish()
 }
 
@@ -362,6 +364,8 @@ fn notes(b: &mut Builder) {
         "Every limit is inclusive and counted in bytes: a container of 64 MiB, 16 recipients, a 128-byte kid and a decoded protected header of 4096 bytes (white space counted) are allowed; one more is refused.",
         &["REQ-CONTAINER-002", "REQ-CONTAINER-004", "REQ-CONTAINER-010", "REQ-CONTAINER-023"],
     );
+    b.note("PayloadBytes", "Parser differential", "The decrypted bytes are UTF-8 JSON exactly: browsers' TextDecoder skips a byte order mark and replaces invalid UTF-8, Python's json.loads reads UTF-16 and UTF-32 bytes, and a reader that checks UTF-8 only in the strings it reads misses it in a token's value.", &["REQ-PAYLOAD-007", "REQ-CONTAINER-040"]);
+    b.note("JsonText", "Parser differential", "The container is RFC 8259 JSON in UTF-8, read with its escapes decoded: a raw-key lookup misses an escaped member name or kid, browsers skip a byte order mark, so two readers would see two containers.", &["REQ-CONTAINER-003"]);
     b.note("HeaderBinding", "Integrity", "Every member the protected header shares with the payload (platform, backup_id, generation, created) must agree, not just the platform.", &["REQ-CONTAINER-040"]);
     b.note(
         "AllowList",
@@ -1314,6 +1318,128 @@ fn not_the_payload(b: &mut Builder, c: &mut Ctx) {
         ),
         "unsupported_version",
     );
+}
+
+/// Decrypted bytes that are not UTF-8 JSON text (REQ-PAYLOAD-007): each is the usual
+/// payload's text with bytes changed, sealed by hand. Last in the file, so that earlier
+/// `tcId`s and containers stay.
+fn payload_bytes(b: &mut Builder, c: &mut Ctx) {
+    b.group(
+        "Decrypted bytes that are not UTF-8 JSON text (REQ-PAYLOAD-007)",
+        None,
+    );
+    let usual = the_payload(Platform::Ios).to_json().to_vec();
+    let replaced = |from: &str, to: &[u8]| -> Vec<u8> {
+        let at = usual
+            .windows(from.len())
+            .position(|w| w == from.as_bytes())
+            .expect("the text to replace");
+        [&usual[..at], to, &usual[at + from.len()..]].concat()
+    };
+    let mut v2: Value = serde_json::from_slice(&usual).unwrap();
+    v2["version"] = 2.into();
+    v2["future"] = "XX".into();
+    let v2 = v2.to_string();
+    let utf16: Vec<u8> = String::from_utf8(usual.clone())
+        .unwrap()
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let rows: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a byte FF (never UTF-8) in an account name",
+            replaced("alice@example.com", b"alice\xff@example.com"),
+        ),
+        (
+            "an encoded surrogate (ED A0 80) in an account name",
+            replaced("alice@example.com", b"alice\xed\xa0\x80@example.com"),
+        ),
+        (
+            "a byte FF in a placeholder's token, whose value no rule reads",
+            replaced(
+                "\"name\":\"alice@contoso.com\"",
+                b"\"name\":\"alice@contoso.com\",\"token\":\"\xff\"",
+            ),
+        ),
+        (
+            "a byte FF in a member of a version 2 payload: not JSON, so not another version",
+            v2.replace("XX", "\u{1}")
+                .into_bytes()
+                .into_iter()
+                .map(|x| if x == 1 { 0xff } else { x })
+                .collect(),
+        ),
+        (
+            "a UTF-8 byte order mark before the payload",
+            [&b"\xef\xbb\xbf"[..], &usual].concat(),
+        ),
+        ("the payload in UTF-16LE, without a byte order mark", utf16),
+    ];
+    for (comment, plaintext) in rows {
+        b.invalid(
+            comment,
+            &["REQ-CONTAINER-040", "REQ-PAYLOAD-007"],
+            &["PayloadBytes"],
+            with_key(
+                &hand_sealed(&mut c.rng, &c.k1, "recovery-1", &plaintext),
+                &c.jwk1,
+            ),
+            "malformed",
+        );
+    }
+}
+
+/// The container's own JSON text (REQ-CONTAINER-003): escapes decoded before member names and
+/// kids are compared, no byte order mark, no lone surrogate or raw control character in a
+/// kid. Last in the file, so that earlier `tcId`s stay.
+fn container_text(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "The container's JSON text: RFC 8259 exactly, escapes decoded (REQ-CONTAINER-003)",
+        None,
+    );
+    let once = |from: &str, to: &str| {
+        assert_eq!(c.sealed.matches(from).count(), 1, "{from} once");
+        with_key(&c.sealed.replace(from, to), &c.jwk1)
+    };
+    let kid = "\"kid\":\"recovery-1\"";
+    b.valid(
+        "a member name written with an escape is that member",
+        &["REQ-CONTAINER-003"],
+        &["JsonText"],
+        once("\"protected\"", r#""protect\u0065d""#),
+        c.expected(),
+    );
+    b.valid(
+        "the key's kid written with an escape is that kid",
+        &["REQ-CONTAINER-003", "REQ-CONTAINER-030"],
+        &["JsonText", "KidMatch"],
+        once(kid, r#""kid":"recovery\u002d1""#),
+        c.expected(),
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a byte order mark before the container",
+            &["REQ-CONTAINER-003"],
+            &["JsonText"],
+            with_key(&format!("\u{feff}{}", c.sealed), &c.jwk1),
+            "malformed",
+        ),
+        (
+            "the key's kid followed by a lone surrogate escape",
+            &["REQ-CONTAINER-003"],
+            &["JsonText"],
+            once(kid, r#""kid":"recovery-1\ud800""#),
+            "malformed",
+        ),
+        (
+            "a control character unescaped inside the key's kid",
+            &["REQ-CONTAINER-003"],
+            &["JsonText"],
+            once(kid, "\"kid\":\"recovery-1\u{1}\""),
+            "malformed",
+        ),
+    ];
+    invalid_rows(b, rows);
 }
 
 /// Inspecting without a key.

@@ -63,6 +63,8 @@ pub(crate) fn payload() -> VectorFile {
     line_endings(&mut b);
     falsy_tokens(&mut b);
     orders_and_nulls(&mut b);
+    json_text(&mut b);
+    document_order(&mut b);
     b.finish()
 }
 
@@ -80,6 +82,12 @@ fn notes(b: &mut Builder) {
         "Downgrade",
         "Another version must be refused as such, even if its members are unknown.",
         &["REQ-PAYLOAD-002"],
+    );
+    b.note(
+        "JsonText",
+        "Parser differential",
+        "The payload is RFC 8259 JSON in UTF-8, read with its escapes decoded: JSON libraries' defaults differ (Python's json reads NaN, Go's replaces a lone surrogate escape, raw-key lookups leave escapes undecoded, browsers skip a byte order mark), so two readers would see two payloads.",
+        &["REQ-PAYLOAD-007"],
     );
     b.note(
         "Limits",
@@ -976,6 +984,221 @@ fn orders_and_nulls(b: &mut Builder) {
             normal(json!([normal_totp(first), normal_totp(second)])),
         );
     }
+}
+
+/// The JSON text of `v` with its one string `"MARK"` replaced by `raw`, JSON text that a
+/// JSON value cannot hold (`NaN`, a lone surrogate escape); a member `"MARK": null` is
+/// replaced whole (by escaped member names).
+fn marked(v: &Value, raw: &str) -> Value {
+    let t = v.to_string();
+    assert_eq!(t.matches("\"MARK\"").count(), 1, "one mark");
+    let mark = if t.contains("\"MARK\":null") {
+        "\"MARK\":null"
+    } else {
+        "\"MARK\""
+    };
+    json!({ "payload": t.replace(mark, raw) })
+}
+
+/// The JSON text a lenient or raw-text JSON reader gets wrong (REQ-PAYLOAD-007): what
+/// RFC 8259 does not allow, lone surrogate escapes in the strings the format reads, and
+/// escapes that must be decoded before member names and ids are compared and measured.
+/// Last in the file, so that earlier `tcId`s stay.
+fn json_text(b: &mut Builder) {
+    b.group(
+        "The JSON text: RFC 8259 exactly, escapes decoded (REQ-PAYLOAD-007)",
+        None,
+    );
+    let key = |a: &mut Value, k: &str| {
+        let a = a.as_object_mut().unwrap();
+        a.remove(k);
+        a.insert("MARK".into(), Value::Null);
+    };
+    let bom_payload = format!("\u{feff}{}", base());
+    let raw_control = base().to_string().replace("\"alice\"", "\"ali\u{1}ce\"");
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "NaN as a placeholder's token: not JSON (Python's json reads it)",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            marked(&place(json!({ "token": "MARK" })), "NaN"),
+            "malformed",
+        ),
+        (
+            "Infinity in a version 2 document: not JSON, so not another version",
+            &["REQ-PAYLOAD-007", "REQ-PAYLOAD-002"],
+            &["JsonText", "Version"],
+            marked(&json!({ "version": 2, "platform": "ios", "limit": "MARK" }), "Infinity"),
+            "malformed",
+        ),
+        (
+            "a name with a lone high surrogate escape",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            marked(&acct(&|a| a["name"] = "MARK".into()), r#""alice\ud800""#),
+            "malformed",
+        ),
+        (
+            "an issuer with a lone low surrogate escape",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            marked(&acct(&|a| a["issuer"] = "MARK".into()), r#""Git\udc00Hub""#),
+            "malformed",
+        ),
+        (
+            "an id that is a surrogate pair in reverse order",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            marked(&acct(&|a| a["id"] = "MARK".into()), r#""\udc00\ud800""#),
+            "malformed",
+        ),
+        (
+            "a member repeated, once written with an escape",
+            &["REQ-PAYLOAD-001", "REQ-PAYLOAD-007"],
+            &["JsonText"],
+            marked(&acct(&|a| key(a, "digits")), r#""digits":6,"d\u0069gits":6"#),
+            "malformed",
+        ),
+        (
+            "an id repeated, once written as an escape",
+            &["REQ-PAYLOAD-007", "REQ-PAYLOAD-017"],
+            &["JsonText"],
+            marked(
+                &doc(json!([totp_account("t"), totp_account("MARK")])),
+                r#""\u0074""#,
+            ),
+            "duplicate_account",
+        ),
+        (
+            "a control character written unescaped inside a name: not JSON",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            json!({ "payload": raw_control }),
+            "malformed",
+        ),
+        (
+            "a byte order mark before the document",
+            &["REQ-PAYLOAD-007"],
+            &["JsonText"],
+            json!({ "payload": bom_payload }),
+            "malformed",
+        ),
+        (
+            "the whole document before any account rule: a name with a leading space, then an account with an unknown member",
+            &["REQ-PAYLOAD-001", "REQ-PAYLOAD-010"],
+            &["UnknownMember"],
+            text(&doc(json!([
+                edit(&totp_account("t"), |a| a["name"] = " alice".into()),
+                edit(&totp_account("u"), |a| a["password"] = "hunter2".into())
+            ]))),
+            "malformed",
+        ),
+    ];
+    invalid_rows(b, rows);
+    let emoji = "\u{1f600}".repeat(64);
+    b.valid(
+        "a name of 64 characters outside the BMP, written as escaped surrogate pairs (256 bytes)",
+        &["REQ-PAYLOAD-007", "REQ-ACCOUNT-003"],
+        &["JsonText"],
+        marked(
+            &acct(&|a| a["name"] = "MARK".into()),
+            &format!("\"{}\"", r"\ud83d\ude00".repeat(64)),
+        ),
+        normal(json!([
+            edit(&normal_totp("t"), |a| a["name"] = emoji.into())
+        ])),
+    );
+    b.valid(
+        "a member name written with an escape is that member",
+        &["REQ-PAYLOAD-007"],
+        &["JsonText"],
+        marked(&acct(&|a| key(a, "name")), r#""n\u0061me":"alice""#),
+        normal(json!([normal_totp("t")])),
+    );
+    let long_id = "a".repeat(64);
+    b.valid(
+        "an id of 64 bytes written as 384 characters of escapes",
+        &["REQ-PAYLOAD-007", "REQ-ACCOUNT-002"],
+        &["JsonText"],
+        marked(
+            &acct(&|a| a["id"] = "MARK".into()),
+            &format!("\"{}\"", r"\u0061".repeat(64)),
+        ),
+        normal(json!([normal_totp(&long_id)])),
+    );
+}
+
+/// The document's own rules in the spec's order whatever order its members are written in
+/// (REQ-PAYLOAD-008), the order of the checks of a backup id and of an issuer's colon. Last
+/// in the file, so that earlier `tcId`s stay.
+fn document_order(b: &mut Builder) {
+    b.group(
+        "The document's rules before the accounts', in the spec's order, whatever the members' order (REQ-PAYLOAD-008)",
+        None,
+    );
+    let long_id = "b".repeat(65);
+    let written = |members: Value| json!({ "payload": members.to_string() });
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a 65-byte backup id with a control character: the length first",
+            &["REQ-PAYLOAD-004"],
+            &["Limits"],
+            text(&edit(&base(), |v| {
+                v["backup_id"] = format!("\u{1}{}", "b".repeat(64)).into()
+            })),
+            "too_large",
+        ),
+        (
+            "a 65-byte backup id written before platform windows: the platform first",
+            &["REQ-PAYLOAD-008"],
+            &[],
+            written(
+                json!({ "version": 1, "backup_id": long_id, "platform": "windows", "generation": 3, "created": 1700000000, "accounts": [] }),
+            ),
+            "invalid_parameter",
+        ),
+        (
+            "generation 0 written before a 65-byte backup id: the backup id first",
+            &["REQ-PAYLOAD-008"],
+            &[],
+            written(
+                json!({ "version": 1, "generation": 0, "platform": "ios", "backup_id": long_id, "created": 1700000000, "accounts": [] }),
+            ),
+            "too_large",
+        ),
+        (
+            "an account of type hotp written before generation 0: the document's rules first",
+            &["REQ-PAYLOAD-008"],
+            &[],
+            written(
+                json!({ "accounts": [edit(&totp_account("t"), |a| a["type"] = "hotp".into())], "version": 1, "platform": "ios", "backup_id": "b-1", "generation": 0, "created": 1700000000 }),
+            ),
+            "invalid_parameter",
+        ),
+        (
+            "an issuer of 257 bytes with a colon: the length first",
+            &["REQ-ACCOUNT-004"],
+            &["Limits"],
+            text(&acct(&|a| {
+                a["issuer"] = format!("a:{}", "i".repeat(255)).into()
+            })),
+            "too_large",
+        ),
+    ];
+    invalid_rows(b, rows);
+    let one = r#"{"id":"x","type":"work_school","name":"n"}"#;
+    b.invalid(
+        "100,001 accounts, the first of type hotp: the count first",
+        &["REQ-PAYLOAD-008", "REQ-PAYLOAD-006"],
+        &["Limits"],
+        json!({ "payload": { "$concat": [
+            r#"{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":[{"id":"h","type":"hotp","name":"n"},"#,
+            { "$repeat": { "text": format!("{one},"), "times": 99_999 } },
+            format!("{one}]}}"),
+        ] } }),
+        "too_large",
+    );
+    b.allowing(60_000);
 }
 
 /// A payload of one totp account.

@@ -126,15 +126,13 @@ impl Payload {
 
     /// Parses and checks a payload (REQ-PAYLOAD-001 to REQ-PAYLOAD-020).
     pub fn from_json(bytes: &[u8]) -> Result<Payload> {
-        // UTF-8 checked once for the whole text, not string by string; text that is not
-        // UTF-8 is read as bytes so that the error says where.
-        let wire = match std::str::from_utf8(bytes) {
-            Ok(text) => serde_json::from_str::<WirePayload>(text),
-            Err(_) => serde_json::from_slice::<WirePayload>(bytes),
-        };
-        let wire = match wire {
+        // REQ-PAYLOAD-007: UTF-8 is checked once for the whole text, before anything else,
+        // so that bytes no member reads (a token's value, another version's members) are
+        // checked too.
+        let text = std::str::from_utf8(bytes).map_err(not_utf8)?;
+        let wire = match serde_json::from_str::<WirePayload>(text) {
             Ok(wire) => wire,
-            Err(e) => return Err(version_error(bytes).unwrap_or_else(|| malformed_json(&e))),
+            Err(e) => return Err(version_error(text).unwrap_or_else(|| malformed_json(&e))),
         };
         if wire.version != FORMAT_VERSION {
             return Err(unsupported_version(wire.version));
@@ -293,14 +291,22 @@ fn malformed_json(e: &serde_json::Error) -> Error {
     Error::json("the payload", e)
 }
 
+/// REQ-PAYLOAD-007: bytes that are not UTF-8, wherever they are.
+fn not_utf8(e: std::str::Utf8Error) -> Error {
+    Error::malformed(format!(
+        "the payload is not UTF-8: byte {} starts an invalid sequence",
+        e.valid_up_to() + 1
+    ))
+}
+
 /// REQ-PAYLOAD-002: a payload that does not parse as version 1 but says it is another
 /// version is `unsupported_version`, not `malformed`.
-fn version_error(bytes: &[u8]) -> Option<Error> {
+fn version_error(text: &str) -> Option<Error> {
     #[derive(Deserialize)]
     struct Probe {
         version: Option<serde_json::Value>,
     }
-    let probe: Probe = serde_json::from_slice(bytes).ok()?;
+    let probe: Probe = serde_json::from_str(text).ok()?;
     match probe.version?.as_u64() {
         Some(v) if v != FORMAT_VERSION => Some(unsupported_version(v)),
         _ => None,

@@ -298,6 +298,28 @@ fn members_written_with_escapes_read_as_their_text() {
     assert_eq!(code(&doc(&null_algorithm)), ErrorCode::Malformed);
 }
 
+#[test]
+fn bytes_that_are_not_utf8_are_malformed_wherever_they_are() {
+    let bytes_code = |bytes: &[u8]| Payload::from_json(bytes).unwrap_err();
+    // In a placeholder's token, whose value no rule reads: still malformed, not a secret
+    // in a placeholder.
+    let token = doc(r#"{"id":"w","type":"work_school","name":"w","token":"XX"}"#);
+    let mut token = token.into_bytes();
+    let at = token.windows(2).position(|w| w == b"XX").unwrap();
+    token[at] = 0xff;
+    let e = bytes_code(&token);
+    assert_eq!(e.code(), ErrorCode::Malformed);
+    assert!(e.to_string().contains(&format!("byte {}", at + 1)), "{e}");
+    // In a document of another version: not JSON, so not another version.
+    assert_eq!(
+        bytes_code(b"{\"version\":2,\"x\":\"\xed\xa0\x80\"}").code(),
+        ErrorCode::Malformed
+    );
+    // A byte order mark is not white space.
+    let bom = format!("\u{feff}{}", doc(&totp("t")));
+    assert_eq!(code(&bom), ErrorCode::Malformed);
+}
+
 mod json_capacity {
     use super::*;
     use proptest::prelude::*;
