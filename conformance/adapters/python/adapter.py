@@ -2,9 +2,9 @@
 """An example ABF conformance adapter in plain Python 3 (standard library only).
 
 It speaks the stdio adapter protocol of spec/adapter-protocol.md: one JSON request per line
-on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret, uri and
-payload profiles and answers "unsupported" for every other operation, so the runner skips
-those profiles. The payload profile shows what Python's json module needs to read a payload
+on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret, uri,
+payload and restore profiles and answers "unsupported" for every other operation (containers
+need AES-GCM, which the standard library lacks), so the runner skips those profiles. The payload profile shows what Python's json module needs to read a payload
 as spec/payload.md asks: NaN refused, repeated members seen, integers as written, no bool
 taken for an integer, and strings checked for lone surrogates. Run it with:
 
@@ -462,8 +462,8 @@ def check_device_structure(device):
             raise Refused("invalid_parameter")
 
 
-def build_backup(device):
-    """spec/data-model.md sections 3 and 4."""
+def read_device(device):
+    """REQ-DEVICE-001 to -004: the device's accounts, checked, with their secrets decoded."""
     check_device_structure(device)
     ids = set()
     for a in device:
@@ -472,8 +472,7 @@ def build_backup(device):
         if "issuer" in a:
             check_account_name(a["issuer"], True)
         check_account_name(a["name"], False)
-        if "secret" in a:
-            base32_secret(a["secret"])
+        a["key"] = base32_secret(a["secret"]) if "secret" in a else None
         algorithm(a.get("algorithm", "SHA1"))
         digits(a.get("digits", 6))
         if a.get("period", 30) < 1:
@@ -481,17 +480,172 @@ def build_backup(device):
         if a["id"] in ids:
             raise Refused("duplicate_account")
         ids.add(a["id"])
+    return device
+
+
+def build_backup(device):
+    """spec/data-model.md section 3."""
     kept, left_out = [], []
-    for a in device:
+    for a in read_device(device):
         if a.get("excluded_by_policy", False):
             left_out.append(a["id"])
         elif a["type"] in CODE_TYPES:
-            if "secret" not in a:
+            if a["key"] is None:
                 raise Refused("invalid_secret")
-            kept.append(normal_account(a, base32_secret(a["secret"])))
+            kept.append(normal_account(a, a["key"]))
         else:
             kept.append(normal_account(a))
     return {"accounts": kept, "left_out": left_out}
+
+
+# The restore profile: spec/restore.md.
+
+POLICIES = ("keep-both", "prefer-backup", "prefer-device")
+
+
+def code_of(a):
+    """What makes two code-bearing accounts identical (REQ-RESTORE-010), or None."""
+    if a["type"] not in CODE_TYPES or a.get("key") is None:
+        return None
+    return (a["type"], a["key"], algorithm(a.get("algorithm", "SHA1")), a.get("digits", 6),
+            a.get("period", 30))
+
+
+def folded(text):
+    """REQ-RESTORE-012: Unicode lower case, white space trimmed and runs made one space."""
+    return None if text is None else " ".join(text.lower().split())
+
+
+def backup_accounts(backup):
+    """A payload object, read as payload.parse reads its text, with secrets as bytes."""
+    doc = parse_payload(json.dumps(backup))
+    for a in doc["accounts"]:
+        a["key"] = bytes.fromhex(a["secret"]) if a["secret"] else None
+    return doc
+
+
+def matches(accounts, device):
+    """REQ-RESTORE-011: for each backup account, the index of its device account and whether
+    the two are identical (or None)."""
+    found = [None] * len(accounts)
+    taken = [False] * len(device)
+    by_id = {d["id"]: i for i, d in enumerate(device)}
+
+    def take(k, i, identical):
+        found[k] = (i, identical)
+        taken[i] = True
+
+    for k, b in enumerate(accounts):  # pass 1
+        i = by_id.get(b["id"])
+        if i is not None and code_of(b) is not None and code_of(b) == code_of(device[i]):
+            take(k, i, True)
+    for k, b in enumerate(accounts):  # pass 2
+        same = [i for i, d in enumerate(device) if code_of(b) is not None and code_of(d) == code_of(b)]
+        if found[k] is None and same:
+            take(k, next((i for i in same if not taken[i]), same[0]), True)
+    for k, b in enumerate(accounts):  # pass 3
+        i = by_id.get(b["id"])
+        if found[k] is None and i is not None and not taken[i]:
+            take(k, i, False)
+    for k, b in enumerate(accounts):  # pass 4
+        if found[k] is not None:
+            continue
+        for i, d in enumerate(device):
+            if not taken[i] and d["type"] == b["type"] and folded(d.get("issuer")) == folded(b["issuer"]) \
+                    and folded(d["name"]) == folded(b["name"]):
+                take(k, i, False)
+                break
+    return found, taken
+
+
+def derived_id(backup_id, account_id, in_use):
+    """REQ-RESTORE-025: restored-<16 hex digits>, then -2, -3, ... while taken."""
+    digest = hashlib.sha256(backup_id.encode() + b"\0" + account_id.encode()).hexdigest()[:16]
+    base, n = "restored-" + digest, 1
+    candidate = base
+    while candidate in in_use:
+        n += 1
+        candidate = "%s-%d" % (base, n)
+    return candidate
+
+
+def device_entry(a, state, key, token):
+    return {"id": a["id"], "type": a["type"], "state": state,
+            "secret": key.hex() if key is not None else None, "token": token}
+
+
+def plan_restore(inp):
+    policy = inp["policy"]
+    if policy not in POLICIES:
+        raise Refused("invalid_parameter")
+    doc = backup_accounts(inp["backup"])
+    device = read_device(inp["device"])
+    if doc["platform"] != inp["platform"]:
+        raise Refused("platform_mismatch")
+    accounts = doc["accounts"]
+    found, taken = matches(accounts, device)
+    in_use = {d["id"] for d in device}
+    outcomes, places, added = [], {}, []
+    for b, match in zip(accounts, found):
+        code = b["type"] in CODE_TYPES
+        restored_state = "ready" if code else "action_required"
+        d = device[match[0]] if match else None
+        if d is not None and (match[1] or not code):
+            kind = "already_present"
+        elif d is not None:
+            kind = {"keep-both": "kept_both", "prefer-backup": "replaced", "prefer-device": "device_kept"}[policy]
+        else:
+            kind = "added"
+        new_id = None
+        if kind in ("added", "kept_both", "replaced"):
+            if kind == "replaced":
+                in_use.discard(d["id"])
+            new_id = b["id"] if b["id"] not in in_use else derived_id(doc["backup_id"], b["id"], in_use)
+            in_use.add(new_id)
+            entry = device_entry(dict(b, id=new_id), restored_state, b["key"], False)
+            if kind == "replaced":
+                places[match[0]] = entry
+            else:
+                added.append(entry)
+        state = restored_state if kind in ("added", "kept_both", "replaced") else d.get("state", "ready")
+        outcomes.append({"id": b["id"], "outcome": kind, "state": state,
+                         "device_id": d["id"] if d is not None else None,
+                         "added_id": new_id if kind == "kept_both" else None})
+    after = [places.get(i) or device_entry(d, d.get("state", "ready"), d["key"], "token" in d)
+             for i, d in enumerate(device)] + added
+    untouched = [d["id"] for i, d in enumerate(device) if not taken[i]]
+    return {"outcomes": outcomes, "untouched": untouched, "device": after}
+
+
+def apply_restore(inp):
+    """REQ-RESTORE-040: a plan made for one device state is not applied to another."""
+    if inp["device_now"] != inp["device"]:
+        raise Refused("precondition_failed")
+    return {"device": [a["id"] for a in plan_restore(inp)["device"]]}
+
+
+def verify_backup(inp):
+    """REQ-COVERAGE-001 to -004."""
+    doc = backup_accounts(inp["backup"])
+    by_id = {b["id"]: b for b in doc["accounts"]}
+    report = []
+    for d in read_device(inp["device"]):
+        b = by_id.get(d["id"])
+        if d.get("excluded_by_policy", False):
+            coverage = "excluded_by_policy"
+        elif b is None:
+            coverage = "missing"
+        elif b["type"] != d["type"]:
+            coverage = "different"
+        elif b["type"] not in CODE_TYPES:
+            coverage = "placeholder"
+        elif code_of(b) == code_of(d):
+            coverage = "in_backup"
+        else:
+            coverage = "different"
+        report.append({"id": d["id"], "coverage": coverage})
+    safe = all(r["coverage"] not in ("missing", "different") for r in report)
+    return {"safe_to_wipe": safe, "accounts": report}
 
 
 def handle(op, inp):
@@ -518,6 +672,12 @@ def handle(op, inp):
         return parse_payload(inp["payload"])
     if op == "backup.build":
         return build_backup(inp["device"])
+    if op == "restore.plan":
+        return plan_restore(inp)
+    if op == "restore.apply":
+        return apply_restore(inp)
+    if op == "backup.verify":
+        return verify_backup(inp)
     return None
 
 

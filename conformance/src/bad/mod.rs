@@ -183,6 +183,7 @@ fn otp_mutants() -> Vec<Mutant> {
         bad("emits-raw-label", "writes the Key URI label without percent-encoding it", otp::emits_raw_label),
         bad("uri-limit-off-by-one", "refuses a Key URI of exactly 4096 bytes", otp::uri_limit_off_by_one),
         bad("lenient-percent-decoding", "keeps a % that starts no valid escape as text", otp::lenient_percent_decoding),
+        bad("padding-concatenated", "decodes a base32 secret of padded blocks one after another (padding in the middle), as Rust's data-encoding does", otp::padding_concatenated),
     ]
 }
 

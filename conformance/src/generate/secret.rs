@@ -19,6 +19,7 @@ pub(crate) fn secret() -> VectorFile {
     lengths(&mut b, &mut rng);
     typed(&mut b, &mut rng);
     refused(&mut b, &mut rng);
+    padding_at_the_end(&mut b, &mut rng);
     b.finish()
 }
 
@@ -240,6 +241,24 @@ fn refused_lengths(b: &mut Builder, rng: &mut Rng) {
         ),
     ];
     invalid_rows(b, cases);
+}
+
+/// Padding only at the end: a whole padded block followed by more text is two encodings
+/// concatenated, which some decoders (Rust's data-encoding among them) read as one. Last in
+/// the file, so that earlier `tcId`s stay.
+fn padding_at_the_end(b: &mut Builder, rng: &mut Rng) {
+    b.group("Padding only at the end (REQ-SECRET-004)", None);
+    let first = BASE32.encode(&rng.bytes(12)); // 20 symbols + 4 '='
+    let second = BASE32.encode(&rng.bytes(5)); // 8 symbols, no '='
+    invalid_rows(
+        b,
+        vec![(
+            "a whole padded block followed by more text (two encodings concatenated)",
+            format!("{first}{second}"),
+            &["REQ-SECRET-004"],
+            &["Padding"],
+        )],
+    );
 }
 
 /// A refused text: comment, text, requirements, flags.

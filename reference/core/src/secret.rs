@@ -67,6 +67,11 @@ impl Secret {
         if cleaned.is_empty() {
             return Err(Error::invalid_secret("the secret is empty"));
         }
+        // REQ-SECRET-004: padding stands at the end only. (data-encoding would also decode a
+        // concatenation of padded blocks, `AAAAAAA=` followed by more text.)
+        if cleaned.trim_end_matches('=').contains('=') {
+            return Err(base32_error(DecodeKind::Padding, cleaned.len()));
+        }
         let encoding = if cleaned.contains('=') {
             &BASE32
         } else {
@@ -218,6 +223,9 @@ mod tests {
             "JBSWY3DP-EHPK3PXP",
             "JBSWY3DP\tEHPK3PXP",
             "JBSWY3DPEHPK3PXPÄ",
+            // Two padded encodings concatenated: padding stands at the end only.
+            "MZXW6YTBOI======MZXW6YTBOI======",
+            "GEZDGNBVGY3TQOI=GEZDGNBVGY3TQOJQ",
         ] {
             assert_eq!(code_of(bad), ErrorCode::InvalidSecret, "{bad:?}");
         }
