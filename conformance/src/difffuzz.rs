@@ -520,11 +520,44 @@ fn payload(u: &mut Unstructured) -> AResult<(String, Value)> {
             _ => doc["accounts"][i]["secret"] = serde_json::Value::Null,
         }
     }
-    Ok((
-        "payload.parse".into(),
-        json!({ "payload": doc.to_string() }),
-    ))
+    let mut text = doc.to_string();
+    // The traps of REQ-PAYLOAD-007 and REQ-PAYLOAD-001 that only the text can hold. Lone
+    // surrogates only in strings a reader reads and in version 1: elsewhere the spec lets a
+    // reader refuse them or not.
+    let surrogates_decide = doc["version"] == 1;
+    for _ in 0..u.int_in_range(0..=2)? {
+        let (from, to) = *u.choose(&PAYLOAD_TEXT_EDITS)?;
+        if surrogates_decide || !to.contains(r"\ud") {
+            text = text.replacen(from, to, 1);
+        }
+    }
+    Ok(("payload.parse".into(), json!({ "payload": text })))
 }
+
+/// Edits of a payload's text (the first match is replaced): numbers that are not integers,
+/// `NaN`, escapes in member names and strings, lone surrogates, unescaped controls, repeated
+/// members, a byte order mark, a trailing comma.
+const PAYLOAD_TEXT_EDITS: [(&str, &str); 19] = [
+    (r#""digits":6"#, r#""digits":6.0"#),
+    (r#""digits":6"#, r#""digits":NaN"#),
+    (r#""created":0"#, r#""created":-0"#),
+    (r#""created":0"#, r#""created":Infinity"#),
+    (r#""name":"n""#, r#""n\u0061me":"n""#),
+    (r#""name":"n""#, r#""name":"\u006e""#),
+    (r#""name":"n""#, r#""name":"n\ud800""#),
+    (r#""name":"n""#, r#""name":"n\udc00\ud800""#),
+    (r#""name":"n""#, r#""name":"\ud83d\ude00""#),
+    (r#""name":"n""#, r#""name":"n\u0001""#),
+    (r#""name":"n""#, "\"name\":\"n\u{1}\""),
+    (r#""id":"w""#, r#""id":"\u0074""#),
+    (r#""id":"w""#, r#""id":"\u0077""#),
+    (r#""version":1"#, r#""version":1,"version":1"#),
+    (r#""version":1"#, r#""version":2,"x":NaN"#),
+    (r#""token":"t""#, r#""token":NaN"#),
+    ("{", "\u{feff}{"),
+    ("}]}", "},]}"),
+    (r#""issuer":"I""#, r#""issuer":"I:x""#),
+];
 
 fn small_account(u: &mut Unstructured, code_only: bool) -> AResult<Value> {
     let t = *u.choose(if code_only {
@@ -593,16 +626,41 @@ fn lifecycle(u: &mut Unstructured) -> AResult<(String, Value)> {
         }
         Ok(env)
     };
+    // An effect an executor may report done: those the machine emits for the storage
+    // accounts the environments above give, and some it never emitted.
+    let effect = |u: &mut Unstructured| -> AResult<Value> {
+        let storage = *u.choose(&["alice@icloud.com", "corp", "alice"])?;
+        Ok(match u.int_in_range(0..=3)? {
+            0 => json!({ "effect": "write_backup", "platform": "ios", "storage_account": storage,
+                "backup_id": format!("b{}", u.int_in_range(0..=2)?), "generation": u.int_in_range(1..=3)?,
+                "recipients": ["recovery_account_key"] }),
+            1 => json!({ "effect": "delete_backup", "storage_account": storage }),
+            2 => {
+                json!({ "effect": "add_recipient", "storage_account": storage, "provider": "platform_keychain" })
+            }
+            _ => {
+                json!({ "effect": "remove_recipient", "storage_account": storage, "provider": "recovery_account_key" })
+            }
+        })
+    };
     let mut events = Vec::new();
     for n in 0..u.int_in_range(1..=8)? {
-        events.push(match u.int_in_range(0..=6)? {
+        events.push(match u.int_in_range(0..=8)? {
             0 | 1 => json!({ "event": "enable", "env": env(u)?, "backup_id": format!("b{n}") }),
             2 => json!({ "event": "disable" }),
-            3 => json!({ "event": "change_recovery_account", "env": env(u)?, "backup_id": format!("c{n}") }),
+            // Sometimes the backup id of an earlier enable: refused while that backup is on.
+            3 => json!({ "event": "change_recovery_account", "env": env(u)?,
+                "backup_id": format!("{}{}", u.choose(&["b", "c"])?, u.int_in_range(0..=n)?) }),
             4 => json!({ "event": "account_added", "id": "a" }),
             5 => json!({ "event": "start_key_migration" }),
+            6 => json!({ "event": "done", "effect": effect(u)? }),
+            7 => json!({ "event": "resume" }),
             _ => json!({ "event": "account_deleted", "id": "a" }),
         });
     }
-    Ok(("lifecycle.run".into(), json!({ "events": events })))
+    let auto_done = u.ratio(2, 3)?;
+    Ok((
+        "lifecycle.run".into(),
+        json!({ "events": events, "auto_done": auto_done }),
+    ))
 }

@@ -3,8 +3,9 @@
 
 It speaks the stdio adapter protocol of spec/adapter-protocol.md: one JSON request per line
 on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret, uri,
-payload and restore profiles and answers "unsupported" for every other operation (containers
-need AES-GCM, which the standard library lacks), so the runner skips those profiles. The payload profile shows what Python's json module needs to read a payload
+payload, restore and lifecycle profiles and answers "unsupported" for every other operation
+(containers need AES-GCM, which the standard library lacks; the store profile reports file
+operations), so the runner skips those profiles. The payload profile shows what Python's json module needs to read a payload
 as spec/payload.md asks: NaN refused, repeated members seen, integers as written, no bool
 taken for an integer, and strings checked for lone surrogates. Run it with:
 
@@ -12,6 +13,7 @@ taken for an integer, and strings checked for lone surrogates. Run it with:
 """
 
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -648,6 +650,132 @@ def verify_backup(inp):
     return {"safe_to_wipe": safe, "accounts": report}
 
 
+# The lifecycle profile: spec/lifecycle.md, a state machine that returns effects.
+
+RECOVERY, KEYCHAIN = "recovery_account_key", "platform_keychain"
+
+
+class Failed(Exception):
+    """A refused event: its code and the precondition it names (or None)."""
+
+    def __init__(self, code, precondition=None):
+        super().__init__(code)
+        self.code, self.precondition = code, precondition
+
+
+def storage_account(env):
+    """REQ-LIFECYCLE-010 to -016: the preconditions in order, then the storage account."""
+    account = env.get("recovery_account")
+    if account is None:
+        raise Failed("not_signed_in")
+    if env["platform"] == "ios":
+        apple_id = env.get("managed_apple_id") or env.get("personal_apple_id")
+        if env.get("os_version", 0) < 16:
+            raise Failed("precondition_failed", "os_version")
+        if not env.get("icloud") or apple_id is None:
+            raise Failed("precondition_failed", "icloud")
+        if not env.get("icloud_keychain"):
+            raise Failed("precondition_failed", "icloud_keychain")
+        return apple_id
+    if not account.get("personal"):
+        raise Failed("precondition_failed", "personal_microsoft_account")
+    return account["id"]
+
+
+class Lifecycle:
+    def __init__(self, auto_done):
+        self.auto_done, self.on, self.outbox = auto_done, False, []
+
+    def emit(self, effect, out):
+        self.outbox.append(effect)
+        out.append(effect)
+        if self.auto_done:
+            self.done(effect, out)
+
+    def write(self, out):
+        self.emit({"effect": "write_backup", "platform": self.platform, "storage_account": self.storage,
+                   "backup_id": self.backup_id, "generation": self.generation,
+                   "recipients": list(self.providers)}, out)
+
+    def enable(self, event, out):
+        self.storage = storage_account(event["env"])
+        self.on, self.platform, self.backup_id = True, event["env"]["platform"], event["backup_id"]
+        self.generation, self.providers, self.migration = 1, [RECOVERY], None
+        self.write(out)
+
+    def turn_off(self, out):
+        self.on = False
+        self.outbox = [e for e in self.outbox if e["effect"] == "delete_backup"]
+        self.emit({"effect": "delete_backup", "storage_account": self.storage}, out)
+
+    def recipient(self, kind, provider, out):
+        self.emit({"effect": kind, "storage_account": self.storage, "provider": provider}, out)
+
+    def done(self, effect, out):
+        if effect not in self.outbox:
+            return
+        self.outbox.remove(effect)
+        if not self.on or effect.get("storage_account") != self.storage:
+            return
+        if effect == {"effect": "add_recipient", "storage_account": self.storage, "provider": KEYCHAIN} \
+                and self.migration == "adding":
+            self.providers, self.migration = [RECOVERY, KEYCHAIN], "removing"
+            self.recipient("remove_recipient", RECOVERY, out)
+        elif effect == {"effect": "remove_recipient", "storage_account": self.storage, "provider": RECOVERY} \
+                and self.migration == "removing":
+            self.providers, self.migration = [KEYCHAIN], "done"
+
+    def event(self, event):
+        out, kind = [], event["event"]
+        if kind == "enable" and not self.on:
+            self.enable(event, out)
+        elif kind == "disable" and self.on:
+            self.turn_off(out)
+        elif kind == "change_recovery_account":
+            storage_account(event["env"])
+            if self.on and event["backup_id"] == self.backup_id:
+                raise Failed("invalid_parameter")
+            if self.on:
+                self.turn_off(out)
+            self.enable(event, out)
+        elif kind in ("account_added", "account_edited", "account_deleted") and self.on:
+            self.generation += 1
+            self.write(out)
+        elif kind == "start_key_migration" and self.on:
+            if self.platform != "ios":
+                raise Failed("invalid_parameter")
+            if self.providers == [RECOVERY] and self.migration is None:
+                self.migration = "adding"
+                self.recipient("add_recipient", KEYCHAIN, out)
+        elif kind == "done":
+            self.done(event["effect"], out)
+        elif kind == "resume":
+            for effect in list(self.outbox):
+                out.append(effect)
+                if self.auto_done:
+                    self.done(effect, out)
+        return out
+
+    def state(self):
+        if not self.on:
+            return {"on": False, "pending": len(self.outbox)}
+        return {"on": True, "storage_account": self.storage, "backup_id": self.backup_id,
+                "generation": self.generation, "recipients": list(self.providers),
+                "pending": len(self.outbox)}
+
+
+def run_lifecycle(inp):
+    machine, results = Lifecycle(inp.get("auto_done", True)), []
+    for event in inp["events"]:
+        saved = copy.deepcopy(machine.__dict__)
+        try:
+            results.append({"effects": machine.event(event)})
+        except Failed as failed:
+            machine.__dict__ = saved  # REQ-LIFECYCLE-001: a refused event changes nothing
+            results.append({"error": failed.code, "precondition": failed.precondition})
+    return {"results": results, "state": machine.state()}
+
+
 def handle(op, inp):
     if op == "hotp.generate":
         return {"code": hotp(key_from_hex(inp["secret"]), algorithm(inp["algorithm"]), digits(inp["digits"]), inp["counter"])}
@@ -678,6 +806,8 @@ def handle(op, inp):
         return apply_restore(inp)
     if op == "backup.verify":
         return verify_backup(inp)
+    if op == "lifecycle.run":
+        return run_lifecycle(inp)
     return None
 
 
