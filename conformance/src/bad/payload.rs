@@ -28,6 +28,29 @@ fn with_accounts(text: &str, mut f: impl FnMut(&mut serde_json::Map<String, Valu
     doc.to_string()
 }
 
+/// The reference's answer to `op`; with it, when that is a refusal of a payload text that is
+/// JSON, the refusal's code and the document, for a known-bad reader to read again.
+fn refusal(op: &str, input: &Value) -> (Answer, Option<(String, Value)>) {
+    let answer = reference(op, input);
+    let again = match (&answer, input["payload"].as_str()) {
+        (Answer::Error(code), Some(text)) => serde_json::from_str(text)
+            .ok()
+            .map(|doc| (code.clone(), doc)),
+        _ => None,
+    };
+    (answer, again)
+}
+
+/// The reference reading `doc` as a payload text.
+fn read(doc: &Value) -> Answer {
+    reference("payload.parse", &json!({ "payload": doc.to_string() }))
+}
+
+/// A payload whose members break no rule, without accounts.
+fn harmless_document() -> Value {
+    json!({ "version": 1, "platform": "ios", "backup_id": "b", "generation": 1, "created": 0, "accounts": [] })
+}
+
 /// Counts lengths in characters: every character weighs one byte.
 pub(super) fn limits_in_characters(op: &str, input: &Value) -> Answer {
     read_edited(op, input, |t| {
@@ -267,11 +290,8 @@ pub(super) fn account_limit_exclusive(op: &str, input: &Value) -> Answer {
 /// Checks every account and reports the last one that breaks its own rules, not the first
 /// (REQ-PAYLOAD-010): each account is read alone, from the last to the first.
 pub(super) fn last_failing_account_reported(op: &str, input: &Value) -> Answer {
-    let answer = reference(op, input);
-    let (Answer::Error(_), Some(text)) = (&answer, input["payload"].as_str()) else {
-        return answer;
-    };
-    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+    let (answer, again) = refusal(op, input);
+    let Some((_, mut doc)) = again else {
         return answer;
     };
     let accounts = match doc["accounts"].take() {
@@ -283,7 +303,7 @@ pub(super) fn last_failing_account_reported(op: &str, input: &Value) -> Answer {
     for account in accounts.into_iter().rev() {
         let mut alone = doc.clone();
         alone["accounts"] = json!([account]);
-        let own = reference(op, &json!({ "payload": alone.to_string() }));
+        let own = read(&alone);
         if let Answer::Error(_) = own {
             return own;
         }
@@ -404,11 +424,8 @@ pub(super) fn bom_skipped(op: &str, input: &Value) -> Answer {
 /// Checks each account as it reads it, so an account that breaks its rules is reported
 /// before a later account that makes the document malformed (REQ-PAYLOAD-001 first).
 pub(super) fn accounts_checked_while_read(op: &str, input: &Value) -> Answer {
-    let answer = reference(op, input);
-    let (Answer::Error(code), Some(text)) = (&answer, input["payload"].as_str()) else {
-        return answer;
-    };
-    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+    let (answer, again) = refusal(op, input);
+    let Some((code, mut doc)) = again else {
         return answer;
     };
     let accounts = match doc["accounts"].take() {
@@ -417,9 +434,9 @@ pub(super) fn accounts_checked_while_read(op: &str, input: &Value) -> Answer {
         Value::Array(list) if code == "malformed" && list.len() <= 1_000 => list,
         _ => return answer,
     };
-    for read in 1..accounts.len() {
-        doc["accounts"] = Value::Array(accounts[..read].to_vec());
-        match reference(op, &json!({ "payload": doc.to_string() })) {
+    for count in 1..accounts.len() {
+        doc["accounts"] = Value::Array(accounts[..count].to_vec());
+        match read(&doc) {
             Answer::Error(code) if code != "malformed" => return Answer::Error(code),
             _ => {}
         }
@@ -430,21 +447,18 @@ pub(super) fn accounts_checked_while_read(op: &str, input: &Value) -> Answer {
 /// Checks the members in the order they are written, as a streaming reader does: the first
 /// member (in text order) that breaks a rule decides, not the spec's order (REQ-PAYLOAD-008).
 pub(super) fn members_in_text_order(op: &str, input: &Value) -> Answer {
-    let answer = reference(op, input);
-    let (Answer::Error(code), Some(text)) = (&answer, input["payload"].as_str()) else {
-        return answer;
-    };
-    let Ok(Value::Object(doc)) = serde_json::from_str::<Value>(text) else {
+    let (answer, again) = refusal(op, input);
+    let Some((code, Value::Object(doc))) = again else {
         return answer;
     };
     if code == "malformed" || doc["accounts"].as_array().is_none_or(|a| a.len() > 1_000) {
         return answer;
     }
     // Each member in turn over a document whose other members break nothing.
-    let mut read = json!({ "version": 1, "platform": "ios", "backup_id": "b", "generation": 1, "created": 0, "accounts": [] });
+    let mut so_far = harmless_document();
     for (key, value) in doc {
-        read[key] = value;
-        if let own @ Answer::Error(_) = reference(op, &json!({ "payload": read.to_string() })) {
+        so_far[key] = value;
+        if let own @ Answer::Error(_) = read(&so_far) {
             return own;
         }
     }
@@ -454,19 +468,16 @@ pub(super) fn members_in_text_order(op: &str, input: &Value) -> Answer {
 /// Checks the accounts before the document's own members (REQ-PAYLOAD-008): the first
 /// thousand accounts are read under a document that breaks nothing, then the document.
 pub(super) fn accounts_before_document(op: &str, input: &Value) -> Answer {
-    let answer = reference(op, input);
-    let (Answer::Error(_), Some(text)) = (&answer, input["payload"].as_str()) else {
+    let (answer, again) = refusal(op, input);
+    let Some(accounts) = again
+        .as_ref()
+        .and_then(|(_, doc)| doc["accounts"].as_array())
+    else {
         return answer;
     };
-    let Ok(doc) = serde_json::from_str::<Value>(text) else {
-        return answer;
-    };
-    let Some(accounts) = doc["accounts"].as_array() else {
-        return answer;
-    };
-    let first: Vec<Value> = accounts.iter().take(1_000).cloned().collect();
-    let alone = json!({ "version": 1, "platform": "ios", "backup_id": "b", "generation": 1, "created": 0, "accounts": first });
-    match reference(op, &json!({ "payload": alone.to_string() })) {
+    let mut alone = harmless_document();
+    alone["accounts"] = accounts.iter().take(1_000).cloned().collect();
+    match read(&alone) {
         own @ Answer::Error(_) => own,
         _ => answer,
     }
