@@ -1329,13 +1329,15 @@ fn payload_bytes(b: &mut Builder, c: &mut Ctx) {
         None,
     );
     let usual = the_payload(Platform::Ios).to_json().to_vec();
-    let replaced = |from: &str, to: &[u8]| -> Vec<u8> {
-        let at = usual
+    // `text` with the first `from` replaced by `to`, bytes that need not be UTF-8.
+    let edited = |text: &[u8], from: &str, to: &[u8]| -> Vec<u8> {
+        let at = text
             .windows(from.len())
             .position(|w| w == from.as_bytes())
             .expect("the text to replace");
-        [&usual[..at], to, &usual[at + from.len()..]].concat()
+        [&text[..at], to, &text[at + from.len()..]].concat()
     };
+    let replaced = |from: &str, to: &[u8]| edited(&usual, from, to);
     let mut v2: Value = serde_json::from_slice(&usual).unwrap();
     v2["version"] = 2.into();
     v2["future"] = "XX".into();
@@ -1363,11 +1365,7 @@ fn payload_bytes(b: &mut Builder, c: &mut Ctx) {
         ),
         (
             "a byte FF in a member of a version 2 payload: not JSON, so not another version",
-            v2.replace("XX", "\u{1}")
-                .into_bytes()
-                .into_iter()
-                .map(|x| if x == 1 { 0xff } else { x })
-                .collect(),
+            edited(v2.as_bytes(), "XX", b"\xff"),
         ),
         (
             "a UTF-8 byte order mark before the payload",
