@@ -190,7 +190,8 @@ fn pbes2(c: &mut Criterion) {
     let pass = Credential::Passphrase(
         Passphrase::new(b"correct horse battery staple")
             .unwrap()
-            .with_iterations(P2C_MIN),
+            .with_iterations(P2C_MIN.into())
+            .unwrap(),
     );
     let bytes = container::seal(&payload(10), std::slice::from_ref(&pass)).unwrap();
     let mut g = c.benchmark_group("pbes2_open");

@@ -163,27 +163,24 @@ fn the_python_example_adapter_passes_its_profiles() {
         "secret",
         "uri",
         "payload",
+        "container",
         "restore",
         "lifecycle",
     ] {
+        let cases = r.cases.iter().filter(|c| c.section == section);
         assert!(
-            r.cases
-                .iter()
-                .filter(|c| c.section == section)
-                .all(|c| c.status == runner::Status::Passed),
-            "{section}"
+            cases.clone().count() > 0 && cases.clone().all(|c| c.status == runner::Status::Passed),
+            "{section}: every case must pass (the container profile needs the packages of \
+             conformance/adapters/python/requirements.txt)"
         );
     }
-    // Unsupported profiles are skipped, not passed.
-    for section in ["container", "store"] {
-        assert!(
-            r.cases
-                .iter()
-                .filter(|c| c.section == section)
-                .all(|c| matches!(c.status, runner::Status::Skipped { .. })),
-            "{section}"
-        );
-    }
+    // The store profile reports file operations; the example adapter leaves it out, and its
+    // cases are skipped, not passed.
+    assert!(r
+        .cases
+        .iter()
+        .filter(|c| c.section == "store")
+        .all(|c| matches!(c.status, runner::Status::Skipped { .. })));
 }
 
 fn few() -> runner::Selection {

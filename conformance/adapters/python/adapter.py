@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""An example ABF conformance adapter in plain Python 3 (standard library only).
+"""An example ABF conformance adapter in plain Python 3.
 
 It speaks the stdio adapter protocol of spec/adapter-protocol.md: one JSON request per line
 on stdin, one JSON response per line on stdout. It implements the hotp, totp, secret, uri,
-payload, restore and lifecycle profiles and answers "unsupported" for every other operation
-(containers need AES-GCM, which the standard library lacks; the store profile reports file
-operations), so the runner skips those profiles. The payload profile shows what Python's json module needs to read a payload
-as spec/payload.md asks: NaN refused, repeated members seen, integers as written, no bool
-taken for an integer, and strings checked for lone surrogates. Run it with:
+payload, restore and lifecycle profiles with the standard library alone, and the container
+profile in abf_container.py with the `cryptography` package (requirements.txt: AES-GCM, AES
+key wrap and P-256 are not in the standard library; without the package the container
+operations answer "unsupported"). The store profile reports file operations; it answers
+"unsupported" there, so the runner skips it. The payload profile shows what Python's json
+module needs to read a payload as spec/payload.md asks: NaN refused, repeated members seen,
+integers as written, no bool taken for an integer, and strings checked for lone surrogates.
+Run it with:
 
     authbackup-conformance run --impl-cmd 'python3 conformance/adapters/python/adapter.py'
 """
@@ -808,7 +811,19 @@ def handle(op, inp):
         return verify_backup(inp)
     if op == "lifecycle.run":
         return run_lifecycle(inp)
+    if op.startswith("container."):
+        return container_operation(op, inp)
     return None
+
+
+def container_operation(op, inp):
+    """The container profile lives in abf_container.py: it needs the `cryptography` package."""
+    try:
+        import abf_container
+    except ImportError:
+        return None
+    operation = abf_container.OPERATIONS.get(op)
+    return operation(inp) if operation else None
 
 
 def main():
@@ -830,4 +845,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # Run as the module `adapter`, the one abf_container.py imports, so that both raise and
+    # catch the same Refused.
+    import adapter
+
+    adapter.main()

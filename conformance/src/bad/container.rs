@@ -571,3 +571,198 @@ pub(super) fn container_bom_skipped(op: &str, input: &Value) -> Answer {
         t.strip_prefix('\u{feff}').map(str::to_string)
     })
 }
+
+/// The input with every passphrase in it (an opener's, or a seal request's recipients')
+/// changed by `f`.
+fn passphrases_edited(input: &Value, f: impl Fn(&str) -> String) -> Value {
+    let mut v = input.clone();
+    if let Some(p) = v["passphrase"].as_str().map(&f) {
+        v["passphrase"] = p.into();
+    }
+    for r in v["recipients"].as_array_mut().into_iter().flatten() {
+        if let Some(p) = r["passphrase"].as_str().map(&f) {
+            r["passphrase"] = p.into();
+        }
+    }
+    v
+}
+
+/// Removes a final line break (LF or CRLF) from a passphrase, as a line read from a file
+/// ends: another key than the writer derived.
+pub(super) fn passphrase_trimmed(op: &str, input: &Value) -> Answer {
+    let trimmed = passphrases_edited(input, |p| {
+        let line = p.strip_suffix('\n').unwrap_or(p);
+        line.strip_suffix('\r').unwrap_or(line).to_string()
+    });
+    reference(op, &trimmed)
+}
+
+/// Takes an empty passphrase like any other: the container is read, and nothing opens.
+pub(super) fn empty_passphrase_tried(op: &str, input: &Value) -> Answer {
+    // A passphrase no case uses stands for the empty one the reference refuses.
+    let tried = passphrases_edited(input, |p| {
+        if p.is_empty() {
+            "\u{0}never used".into()
+        } else {
+            p.into()
+        }
+    });
+    reference(op, &tried)
+}
+
+/// Takes any kid a key gives (an empty one, 129 bytes, a control character), and a null kid
+/// as none: recipients it writes or looks for are ones no reader can name.
+pub(super) fn key_kid_unchecked(op: &str, input: &Value) -> Answer {
+    let mut v = input.clone();
+    let unchecked = |key: &mut Value| match &key["kid"] {
+        Value::Null => {
+            if let Some(k) = key.as_object_mut() {
+                k.remove("kid");
+            }
+        }
+        Value::String(kid) if !kid_allowed(kid) => key["kid"] = "a kid nobody checked".into(),
+        _ => {}
+    };
+    for name in ["key", "new_key"] {
+        if v[name].is_object() {
+            unchecked(&mut v[name]);
+        }
+    }
+    for r in v["recipients"].as_array_mut().into_iter().flatten() {
+        if r["key"].is_object() {
+            unchecked(&mut r["key"]);
+        }
+    }
+    reference(op, &v)
+}
+
+/// REQ-CONTAINER-023's kid: 1 to 128 bytes, no control character.
+fn kid_allowed(kid: &str) -> bool {
+    (1..=128).contains(&kid.len()) && !kid.chars().any(char::is_control)
+}
+
+/// Uses an EC key's `d` without checking that it is the private key of the key's `x` and
+/// `y`: the key is named by one point and opens with another, so nothing opens.
+pub(super) fn ec_d_unchecked(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let key = &input["key"];
+    let mut public = key.clone();
+    if let Some(k) = public.as_object_mut() {
+        k.remove("d");
+    }
+    let refused_for_d = RecoveryKey::from_jwk_json(key.to_string().as_bytes()).is_err()
+        && RecoveryKey::from_jwk_json(public.to_string().as_bytes()).is_ok();
+    match op {
+        "container.open" if refused_for_d => Answer::Error("decryption_failed".into()),
+        _ => answer,
+    }
+}
+
+/// The keys of a seal request, each read as a JWK (`None` for a passphrase recipient).
+fn seal_keys(input: &Value) -> Vec<Option<Result<RecoveryKey, authbackup::Error>>> {
+    let recipients = input["recipients"].as_array().into_iter().flatten();
+    recipients
+        .map(|r| {
+            r.get("key")
+                .map(|k| RecoveryKey::from_jwk_json(k.to_string().as_bytes()))
+        })
+        .collect()
+}
+
+/// Reads every key of a seal request as it parses the request, before it counts the
+/// recipients or checks any passphrase's p2c (the payload still first).
+pub(super) fn writer_keys_first(op: &str, input: &Value) -> Answer {
+    let payload_ok = !matches!(
+        reference(
+            "payload.parse",
+            &json!({ "payload": input["payload"].to_string() })
+        ),
+        Answer::Error(_)
+    );
+    let bad_key = seal_keys(input).iter().flatten().any(Result::is_err);
+    match op {
+        "container.seal" if payload_ok && bad_key => Answer::Error("invalid_parameter".into()),
+        _ => reference(op, input),
+    }
+}
+
+/// Refuses a repeated kid as soon as it reads it, before the p2c of a later passphrase.
+pub(super) fn duplicate_kids_while_reading(op: &str, input: &Value) -> Answer {
+    let kids: Vec<String> = seal_keys(input)
+        .into_iter()
+        .map(|k| match k {
+            Some(Ok(key)) => key.kid().to_string(),
+            Some(Err(_)) => String::new(),
+            None => container::PASSPHRASE_KID.to_string(),
+        })
+        .collect();
+    let repeated = (0..kids.len()).any(|i| !kids[i].is_empty() && kids[..i].contains(&kids[i]));
+    let count_ok = (1..=16).contains(&kids.len());
+    let answer = reference(op, input);
+    match (op, &answer) {
+        ("container.seal", Answer::Error(_)) if repeated && count_ok => {
+            Answer::Error("invalid_parameter".into())
+        }
+        _ => answer,
+    }
+}
+
+/// Checks the recipients' kids for a repeat only after every recipient's own checks, so a
+/// later `p2c` or key length is reported first.
+pub(super) fn repeated_kids_checked_last(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let mut c = read_container(op, input);
+    let Some(list) = c["recipients"].as_array_mut() else {
+        return answer;
+    };
+    let mut seen = Vec::new();
+    for (i, r) in list.iter_mut().enumerate() {
+        if let Some(kid) = r["header"]["kid"].as_str().map(str::to_string) {
+            if seen.contains(&kid) {
+                r["header"]["kid"] = format!("{kid} (repeat {i})").into();
+            }
+            seen.push(kid);
+        }
+    }
+    match reference(op, &with(input, "container", c.to_string().into())) {
+        Answer::Error(code) if code != "decryption_failed" => Answer::Error(code),
+        _ => answer,
+    }
+}
+
+/// Finds a lone surrogate escape in a kid only when it checks the kid, after the protected
+/// header, as a JSON library that lets lone surrogates through would.
+pub(super) fn surrogates_checked_late(op: &str, input: &Value) -> Answer {
+    let answer = reference(op, input);
+    let text = input["container"].as_str().unwrap_or_default();
+    let lone = ["\\ud800", "\\udc00"];
+    if !matches!(op, "container.open" | "container.inspect")
+        || !lone.iter().any(|l| text.contains(l))
+    {
+        return answer;
+    }
+    let mut cleaned = text.to_string();
+    for l in lone {
+        cleaned = cleaned.replace(l, "");
+    }
+    match reference(op, &with(input, "container", cleaned.into())) {
+        Answer::Error(code) if code != "decryption_failed" => Answer::Error(code),
+        _ => answer,
+    }
+}
+
+/// Opens the container, payload and all, before any other check of a new recipient: a
+/// repeated kid or a full container is reported as the opening's failure, and a payload of
+/// another version stops the re-keying.
+pub(super) fn add_opens_fully_first(op: &str, input: &Value) -> Answer {
+    if op == "container.add_recipient" {
+        let opened = reference(
+            "container.open",
+            &json!({ "container": input["container"], "key": input["key"] }),
+        );
+        if let Answer::Error(code) = opened {
+            return Answer::Error(code);
+        }
+    }
+    reference(op, input)
+}

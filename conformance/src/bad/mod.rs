@@ -396,6 +396,15 @@ fn container_mutants() -> Vec<Mutant> {
         bad("limits-exclusive", "refuses 16 recipients, a 128-byte kid and a container of 64 MiB", container::limits_exclusive),
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),
         bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
+        bad("passphrase-trimmed", "removes a final line break from a passphrase, as a line read from a file ends", container::passphrase_trimmed),
+        bad("empty-passphrase-tried", "takes an empty passphrase like any other", container::empty_passphrase_tried),
+        bad("key-kid-unchecked", "takes any kid a key gives (empty, 129 bytes, a control character) and a null kid as none", container::key_kid_unchecked),
+        bad("ec-d-unchecked", "uses an EC key's d without checking it is the private key of the key's x and y", container::ec_d_unchecked),
+        bad("writer-keys-first", "reads every key of a seal request before counting the recipients or checking a p2c", container::writer_keys_first),
+        bad("repeated-kids-checked-last", "checks the recipients' kids for a repeat only after every recipient's own checks", container::repeated_kids_checked_last),
+        bad("surrogates-checked-late", "finds a lone surrogate escape in a kid only when it checks the kid, after the protected header", container::surrogates_checked_late),
+        bad("add-opens-fully-first", "opens the container, payload and all, before checking a new recipient's kid and the count", container::add_opens_fully_first),
+        bad("duplicate-kids-while-reading", "refuses a repeated kid as soon as it reads it, before a later passphrase's p2c", container::duplicate_kids_while_reading),
     ]
 }
 
@@ -641,18 +650,18 @@ fn older_mutants() -> Vec<Mutant> {
                             ),
                         )
                         .expect("it opened");
-                        let keys: Vec<_> = [&input["key"], &input["new_key"]]
+                        let keys: Result<Vec<_>, _> = [&input["key"], &input["new_key"]]
                             .iter()
                             .map(|k| {
-                                authbackup::container::Credential::Key(
-                                    authbackup::container::RecoveryKey::from_jwk_json(
-                                        k.to_string().as_bytes(),
-                                    )
-                                    .expect("valid key"),
+                                authbackup::container::RecoveryKey::from_jwk_json(
+                                    k.to_string().as_bytes(),
                                 )
+                                .map(authbackup::container::Credential::Key)
                             })
                             .collect();
-                        match authbackup::container::seal(&opened.payload, &keys) {
+                        match keys
+                            .and_then(|keys| authbackup::container::seal(&opened.payload, &keys))
+                        {
                             Ok(c) => {
                                 Answer::Ok(json!({ "container": String::from_utf8_lossy(&c) }))
                             }

@@ -343,12 +343,308 @@ pub(crate) fn container() -> VectorFile {
     reader_order(&mut b, &c);
     payload_bytes(&mut b, &mut c);
     container_text(&mut b, &c);
+    exact_passphrases(&mut b, &mut c);
+    checked_keys(&mut b, &c);
+    writer_order(&mut b, &c);
+    reader_order_within_recipients(&mut b, &c);
+    adding_order(&mut b, &mut c);
     b.finish()
+}
+
+/// REQ-CONTAINER-003 before the header, and a recipient's kid (REQ-CONTAINER-023) before
+/// its p2c (REQ-CONTAINER-025): found by the differential fuzzer.
+fn reader_order_within_recipients(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "A repeated kid and the container's JSON text, in the reader's order",
+        None,
+    );
+    let kid = "\"kid\":\"recovery-1\"";
+    let surrogate_and_platform = protected(&c.single, |h| {
+        h.insert("platform".into(), "windows".into());
+    });
+    assert_eq!(surrogate_and_platform.matches(kid).count(), 1, "one kid");
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "the passphrase recipient's kid repeats the first recipient's, and its p2c is 2^31: the kid first",
+            &["REQ-CONTAINER-022", "REQ-CONTAINER-023", "REQ-CONTAINER-025"],
+            &["ReaderOrder"],
+            json!({ "container": edit(&c.sealed, |v| {
+                v["recipients"][2]["header"]["kid"] = "recovery-1".into();
+                v["recipients"][2]["header"]["p2c"] = (1u64 << 31).into();
+            }), "passphrase": PASS }),
+            "malformed",
+        ),
+        (
+            "a lone surrogate escape in a recipient's kid, and platform windows in the protected header: the JSON text first",
+            &["REQ-CONTAINER-003", "REQ-CONTAINER-016", "REQ-CONTAINER-001"],
+            &["ReaderOrder", "JsonText"],
+            with_key(&surrogate_and_platform.replace(kid, r#""kid":"recovery-1\ud800""#), &c.jwk1),
+            "malformed",
+        ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// REQ-CONTAINER-053's checks before the container is opened, and no payload read.
+fn adding_order(b: &mut Builder, c: &mut Ctx) {
+    b.group(
+        "Adding a recipient: every check before the container is opened (REQ-CONTAINER-053)",
+        Some("container.add_recipient"),
+    );
+    let reqs: &[&str] = &["REQ-CONTAINER-053"];
+    let keys: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("k{i}"), vec![i as u8; 32]))
+        .collect();
+    let pairs: Vec<(&str, &[u8])> = keys
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
+    let header = header_text("\"generation\":7", 0);
+    let sixteen = sealed_for(
+        &mut c.rng,
+        &pairs,
+        &header,
+        &the_payload(Platform::Ios).to_json(),
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a new key whose kid the container has, and a key that opens nothing: the kid first",
+            reqs,
+            &[],
+            adding(&c.single, &c.jwk2, &c.jwk1),
+            "invalid_parameter",
+        ),
+        (
+            "a seventeenth recipient, and a key that opens nothing: the count first",
+            reqs,
+            &["Limits"],
+            adding(&sixteen, &c.jwk2, &c.jwk3),
+            "too_large",
+        ),
+    ];
+    invalid_rows(b, rows);
+    let not_a_payload = hand_sealed(
+        &mut c.rng,
+        &c.k1,
+        "recovery-1",
+        b"a later version's payload, or none",
+    );
+    b.valid(
+        "a container whose decrypted bytes are not a payload this reader knows: the ciphertext is authenticated, the payload not read",
+        reqs,
+        &[],
+        adding(&not_a_payload, &c.jwk1, &c.jwk2),
+        json!({}),
+    );
+    b.checked_by("recipient_added");
+}
+
+/// The order n of P-256's base point, unpadded base64url: as `d` it is 0 once reduced.
+const P256_ORDER: &str = "_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE";
+
+/// A passphrase's bytes exactly as given (REQ-CONTAINER-062). Last in the file with the two
+/// groups after it, so that earlier `tcId`s and containers stay.
+fn exact_passphrases(b: &mut Builder, c: &mut Ctx) {
+    b.group(
+        "A passphrase is its bytes exactly as given (REQ-CONTAINER-062)",
+        None,
+    );
+    let payload = c.payload.clone();
+    let mut sealed_with = |pass: &str| {
+        let credential = Credential::Passphrase(Passphrase::new(pass.as_bytes()).unwrap());
+        let mut fill = |buf: &mut [u8]| c.rng.fill(buf);
+        let bytes = container::seal_with_randomness(&payload, &[credential], &mut fill).unwrap();
+        String::from_utf8(bytes).unwrap()
+    };
+    let line = format!("{PASS}\n");
+    let (composed, decomposed) = ("p\u{e4}ssw\u{f6}rd", "pa\u{308}sswo\u{308}rd");
+    let with_line = sealed_with(&line);
+    let with_umlauts = sealed_with(composed);
+    let open = |container: &str, pass: &str| json!({ "container": container, "passphrase": pass });
+    let reqs: &[&str] = &["REQ-CONTAINER-062"];
+    let flags: &[&str] = &["PassphraseBytes"];
+    b.valid(
+        "sealed with a passphrase that ends with a line break, opened with the same",
+        reqs,
+        flags,
+        open(&with_line, &line),
+        c.expected(),
+    );
+    b.valid(
+        "sealed with a passphrase of composed characters, opened with the same",
+        reqs,
+        flags,
+        open(&with_umlauts, composed),
+        c.expected(),
+    );
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "the same container opened without the final line break",
+            reqs,
+            flags,
+            open(&with_line, PASS),
+            "decryption_failed",
+        ),
+        (
+            "the same container opened with the line break as CRLF",
+            reqs,
+            flags,
+            open(&with_line, &format!("{PASS}\r\n")),
+            "decryption_failed",
+        ),
+        (
+            "the same passphrase written with combining accents (NFD): another passphrase",
+            reqs,
+            flags,
+            open(&with_umlauts, decomposed),
+            "decryption_failed",
+        ),
+        (
+            "an empty passphrase, before the container",
+            &["REQ-CONTAINER-062", "REQ-CONTAINER-061"],
+            flags,
+            open("not json", ""),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
+}
+
+/// A key's kid and private part are checked before the container (REQ-CONTAINER-060).
+fn checked_keys(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "A key's kid and private part, checked before the container (REQ-CONTAINER-060)",
+        None,
+    );
+    let ecdh = ECDH_CONTAINER.trim();
+    let kid = |kid: Value| {
+        let mut key = c.jwk1.clone();
+        key["kid"] = kid;
+        with_key(&c.single, &key)
+    };
+    let d = |d: &str| {
+        let mut key = ec_key();
+        key["d"] = d.into();
+        with_key(ecdh, &key)
+    };
+    let reqs: &[&str] = &["REQ-CONTAINER-060", "REQ-CONTAINER-061"];
+    let flags: &[&str] = &["KeyCheck"];
+    let rows: Vec<Refused<'_>> = vec![
+        (
+            "a key whose kid is empty",
+            reqs,
+            flags,
+            kid("".into()),
+            "invalid_parameter",
+        ),
+        (
+            "a key whose kid is 129 bytes",
+            reqs,
+            flags,
+            kid("k".repeat(129).into()),
+            "invalid_parameter",
+        ),
+        (
+            "a key whose kid holds a control character",
+            reqs,
+            flags,
+            kid("recovery\u{7}1".into()),
+            "invalid_parameter",
+        ),
+        (
+            "a key whose kid is null",
+            reqs,
+            flags,
+            kid(Value::Null),
+            "invalid_parameter",
+        ),
+        (
+            "an EC key pair whose d is 1: a private key, but not that of its x and y",
+            reqs,
+            flags,
+            d("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"),
+            "invalid_parameter",
+        ),
+        (
+            "an EC key pair whose d is 0",
+            reqs,
+            flags,
+            d("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            "invalid_parameter",
+        ),
+        (
+            "an EC key pair whose d is the order n of the curve (0 once reduced)",
+            reqs,
+            flags,
+            d(P256_ORDER),
+            "invalid_parameter",
+        ),
+    ];
+    invalid_rows(b, rows);
+    b.group(
+        "A key's kid when writing (REQ-CONTAINER-060, REQ-CONTAINER-054)",
+        Some("container.seal"),
+    );
+    let payload = json!({ "version": 1, "platform": "ios", "backup_id": "w-2", "generation": 1, "created": 1_700_000_000u64, "accounts": [
+        { "id": "w", "type": "work_school", "name": "alice@contoso.com" } ] });
+    let mut long = c.jwk1.clone();
+    long["kid"] = "k".repeat(129).into();
+    b.invalid(
+        "a key whose kid is 129 bytes: no reader could open what it names",
+        &["REQ-CONTAINER-060", "REQ-CONTAINER-054"],
+        flags,
+        json!({ "payload": payload, "recipients": [{ "key": long }] }),
+        "invalid_parameter",
+    );
+    b.group(
+        "A key's kid when adding a recipient (REQ-CONTAINER-060)",
+        Some("container.add_recipient"),
+    );
+    let mut empty = c.jwk2.clone();
+    empty["kid"] = "".into();
+    b.invalid(
+        "a new key whose kid is empty",
+        &["REQ-CONTAINER-060", "REQ-CONTAINER-053"],
+        flags,
+        json!({ "container": c.single, "key": c.jwk1, "new_key": empty }),
+        "invalid_parameter",
+    );
+}
+
+/// REQ-CONTAINER-054's order where a writer reads its recipients one by one.
+fn writer_order(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "A writer's order, recipient by recipient (REQ-CONTAINER-054)",
+        Some("container.seal"),
+    );
+    let payload = json!({ "version": 1, "platform": "ios", "backup_id": "w-3", "generation": 1, "created": 1_700_000_000u64, "accounts": [
+        { "id": "w", "type": "work_school", "name": "alice@contoso.com" } ] });
+    let rsa = json!({ "key": { "kty": "RSA", "n": "AQAB", "e": "AQAB" } });
+    let mut seventeen: Vec<Value> = (0..16)
+        .map(|i| json!({ "key": oct(&format!("k{i}"), &[i as u8; 32]) }))
+        .collect();
+    seventeen.push(rsa.clone());
+    let seal = |recipients: Value| json!({ "payload": payload, "recipients": recipients });
+    let weak = json!({ "passphrase": PASS, "p2c": 1000 });
+    let reqs: &[&str] = &["REQ-CONTAINER-054"];
+    let flags: &[&str] = &["WriterOrder"];
+    let rows: Vec<Refused<'_>> = vec![
+        ("17 recipients, the last an RSA key: the count before any key", reqs, flags, seal(Value::Array(seventeen)), "too_large"),
+        ("a passphrase with 1,000 iterations, then an RSA key: recipients in order", reqs, flags, seal(json!([weak, rsa])), "kdf_params_out_of_range"),
+        ("an RSA key, then a passphrase with 1,000 iterations", reqs, flags, seal(json!([rsa, weak])), "invalid_parameter"),
+        ("an empty passphrase with 1,000 iterations: the passphrase before its p2c", &["REQ-CONTAINER-054", "REQ-CONTAINER-062"], flags,
+            seal(json!([{ "passphrase": "", "p2c": 1000 }])), "invalid_parameter"),
+        ("one key twice, then a passphrase with 1,000 iterations: every recipient before duplicate kids", reqs, flags,
+            seal(json!([{ "key": c.jwk1 }, { "key": c.jwk1 }, weak])), "kdf_params_out_of_range"),
+    ];
+    invalid_rows(b, rows);
 }
 
 fn notes(b: &mut Builder) {
     b.note("ReaderOrder", "Error precedence", "A reader reports the first failing check in the order of section 2: the container's structure and recipient count, the protected header, each recipient, then iv, ciphertext and tag. Readers that check the IV and tag lengths first, or the recipients before the header, give another code.", &["REQ-CONTAINER-001"]);
     b.note("WriterOrder", "Error precedence", "A writer refuses in the order of REQ-CONTAINER-054: the payload, the recipient count, each recipient, duplicate kids.", &["REQ-CONTAINER-054"]);
+    b.note("PassphraseBytes", "Interoperability", "A passphrase is its UTF-8 bytes exactly as given: a reader that trims a final line break or normalises Unicode derives another key than the writer did, and an empty passphrase is refused.", &["REQ-CONTAINER-062"]);
+    b.note("KeyCheck", "Key confusion", "A key's kid must be one a container can carry, and an EC key's d the private key of its x and y: a reader that takes x and y on trust names the key by one point and opens with another.", &["REQ-CONTAINER-060"]);
     b.note("KidMatch", "Key confusion", "A recipient is chosen by a kid equal to the key's, code point by code point: no case folding, no trimming.", &["REQ-CONTAINER-030"]);
     b.note("Repeated", "Parser differential", "A member given twice is refused at every level; JOSE libraries keep the last, so two readers see two containers.", &["REQ-CONTAINER-003", "REQ-CONTAINER-010"]);
     b.note("Base64url", "Parser differential", "Unpadded base64url exactly: no white space, no padding, zero unused bits (lenient decoders accept all three).", &["REQ-CONTAINER-010", "REQ-CONTAINER-027", "REQ-CONTAINER-028"]);
@@ -1644,7 +1940,7 @@ const EC_KEY_Y_FLIPPED: &str = "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dg";
 
 /// A fixed EC P-256 key pair for `ECDH-ES+A256KW` (drawn once, kept here so that cases can be
 /// reproduced).
-fn ec_key() -> Value {
+pub(crate) fn ec_key() -> Value {
     json!({ "kty": "EC", "crv": "P-256", "use": "enc", "alg": "ECDH-ES+A256KW",
         "kid": "9nqGpuC2Btb4_kefOWurZdXwSm4pwmu0vnJP4tmGZxM",
         "x": "DXv6DMo3rzyIr1adh1v4D5fvpKAk0kWiFZovPObzirE", "y": "EaTDqumo9eYkWZLVQdUbsR9S7R_jusnGVRvcphq45dk",
@@ -1897,19 +2193,22 @@ fn removing_recipients(b: &mut Builder, c: &Ctx) {
     invalid_rows(b, rows);
 }
 
+/// A `container.add_recipient` request.
+fn adding(container: &str, key: &Value, new: &Value) -> Value {
+    json!({ "container": container, "key": key, "new_key": new })
+}
+
 /// Adding a recipient without re-encrypting.
 fn adding_recipients(b: &mut Builder, c: &mut Ctx) {
     b.group(
         "Adding a recipient without re-encrypting",
         Some("container.add_recipient"),
     );
-    let add =
-        |c: &str, key: &Value, new: &Value| json!({ "container": c, "key": key, "new_key": new });
     b.valid(
         "a second key is added; protected header, IV, ciphertext and tag stay",
         &["REQ-CONTAINER-053"],
         &[],
-        add(&c.single, &c.jwk1, &c.jwk2),
+        adding(&c.single, &c.jwk1, &c.jwk2),
         json!({}),
     );
     b.checked_by("recipient_added");
@@ -1917,14 +2216,14 @@ fn adding_recipients(b: &mut Builder, c: &mut Ctx) {
         "only a key that opens the container can add one",
         &["REQ-CONTAINER-053"],
         &["Tamper"],
-        add(&c.single, &c.jwk3, &c.jwk2),
+        adding(&c.single, &c.jwk3, &c.jwk2),
         "decryption_failed",
     );
     b.invalid(
         "a tampered container is not vouched for",
         &["REQ-CONTAINER-053"],
         &["Tamper"],
-        add(
+        adding(
             &edit(&c.single, |v| flip_b64(v, "ciphertext")),
             &c.jwk1,
             &c.jwk2,
@@ -1935,7 +2234,7 @@ fn adding_recipients(b: &mut Builder, c: &mut Ctx) {
         "a kid already present",
         &["REQ-CONTAINER-053"],
         &[],
-        add(&c.single, &c.jwk1, &c.jwk1),
+        adding(&c.single, &c.jwk1, &c.jwk1),
         "invalid_parameter",
     );
 }

@@ -80,16 +80,12 @@ pub fn run(operation: &str, input: &Value) -> R {
             let list = field(input, "recipients")?
                 .as_array()
                 .ok_or_else(|| Error::malformed("\"recipients\" must be an array"))?;
-            let mut credentials = Vec::with_capacity(list.len());
-            for r in list {
-                credentials.push(match r.get("p2c").and_then(Value::as_u64) {
-                    Some(p2c) => Credential::Passphrase(
-                        Passphrase::new(text(r, "passphrase")?.as_bytes())?
-                            .with_iterations(u32::try_from(p2c).unwrap_or(u32::MAX)),
-                    ),
-                    None => credential(r)?,
-                });
-            }
+            // REQ-CONTAINER-054's order: the count, then each recipient in turn.
+            container::check_recipient_count(list.len())?;
+            let credentials = list
+                .iter()
+                .map(sealing_credential)
+                .collect::<Result<Vec<_>, _>>()?;
             let sealed = container::seal(&payload, &credentials)?;
             json!({ "container": String::from_utf8_lossy(&sealed) })
         }
@@ -333,6 +329,24 @@ fn credential(input: &Value) -> Result<Credential, Error> {
     Ok(Credential::Passphrase(Passphrase::new(
         text(input, "passphrase")?.as_bytes(),
     )?))
+}
+
+/// One recipient of `container.seal`: a key, or a passphrase with its `p2c` (any number
+/// outside the limits, negative or fractional included, is `kdf_params_out_of_range`).
+fn sealing_credential(r: &Value) -> Result<Credential, Error> {
+    if r.get("key").is_some() {
+        return credential(r);
+    }
+    let passphrase = Passphrase::new(text(r, "passphrase")?.as_bytes())?;
+    let p2c = match r.get("p2c") {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(u64::MAX),
+        _ => {
+            return Err(Error::malformed(
+                "a passphrase recipient needs a number \"p2c\"",
+            ))
+        }
+    };
+    Ok(Credential::Passphrase(passphrase.with_iterations(p2c)?))
 }
 
 /// The device accounts (device accounts file entries) under `name`.

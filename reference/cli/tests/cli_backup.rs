@@ -573,3 +573,40 @@ fn error_messages() {
     );
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn a_passphrase_file_holds_one_line_whatever_it_ends_with() {
+    // The example file ends with LF; the line alone, or ending with CRLF, is the same
+    // passphrase. Anything else in the line is part of it (REQ-CONTAINER-062).
+    let f = Fixture::new("passphrase-line");
+    made_backup(&f);
+    let open = |text: &str| {
+        let file = f.path("pass.txt");
+        std::fs::write(&file, text).unwrap();
+        authbackup(&[
+            "backup",
+            "open",
+            &f.path("backup.abf"),
+            "--passphrase-file",
+            &file,
+        ])
+    };
+    for same in [
+        "correct horse battery staple",
+        "correct horse battery staple\r\n",
+    ] {
+        assert!(open(same).status.success(), "{same:?}");
+    }
+    for other in [
+        "correct horse battery staple ",
+        "correct horse battery staple\n\n",
+    ] {
+        let out = open(other);
+        assert!(!out.status.success(), "{other:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("decryption_failed"),
+            "{other:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

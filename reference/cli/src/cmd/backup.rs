@@ -69,7 +69,8 @@ pub struct CreateArgs {
     /// A recovery key (JWK file) that can open the backup; repeat for several.
     #[arg(long, value_name = "JWK")]
     key: Vec<PathBuf>,
-    /// A file holding an offline recovery passphrase that can open the backup too.
+    /// A file holding an offline recovery passphrase that can open the backup too (the line
+    /// break it ends with, if any, is not part of it).
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
     /// Where to write the backup.
@@ -91,7 +92,8 @@ pub struct Unlock {
     /// A recovery key (JWK file) that is a recipient of the backup.
     #[arg(long, value_name = "JWK")]
     key: Option<PathBuf>,
-    /// A file holding the backup's recovery passphrase.
+    /// A file holding the backup's recovery passphrase (the line break it ends with, if any,
+    /// is not part of it).
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
 }
@@ -306,7 +308,13 @@ fn read_key(path: &Path) -> Result<RecoveryKey, super::Failure> {
     RecoveryKey::from_jwk_json(&text).map_err(|e| e.context(path.display()).into())
 }
 
+/// The passphrase a file holds: its bytes without the one line break (LF or CRLF) a text
+/// file ends with, so that `echo pw > file` holds the passphrase `pw`.
 fn read_passphrase(path: &Path) -> Result<Passphrase, super::Failure> {
     let bytes = read_limited(path, MAX_SMALL_FILE)?;
-    Ok(Passphrase::new(&bytes)?)
+    let line = bytes
+        .strip_suffix(b"\n")
+        .map(|b| b.strip_suffix(b"\r").unwrap_or(b))
+        .unwrap_or(&bytes);
+    Ok(Passphrase::new(line)?)
 }

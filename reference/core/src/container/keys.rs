@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::limits::{MAX_KID_BYTES, P2C_MIN};
+use super::limits::{MAX_KID_BYTES, P2C_MAX, P2C_MIN};
 use crate::error::{Error, ErrorCode, Result};
 
 /// The key-management algorithms of the allow-list (REQ-CONTAINER-020).
@@ -154,7 +154,12 @@ impl RecoveryKey {
                 }
                 let private = match string("d")? {
                     Some(d) => {
-                        Zeroizing::new(decode_exact("d", d, 32)?);
+                        let d = Zeroizing::new(decode_exact("d", d, 32)?);
+                        if !is_private_key_of(&d, &point[0], &point[1]) {
+                            return Err(Error::invalid_parameter(
+                                "the EC key's d is not the private key of its x and y",
+                            ));
+                        }
                         true
                     }
                     None => false,
@@ -188,7 +193,7 @@ impl RecoveryKey {
             }
         }
         let kid = given_kid.unwrap_or(thumb);
-        check_kid(&kid)?;
+        check_kid(&kid, ErrorCode::InvalidParameter)?;
         Ok(RecoveryKey { kid, material })
     }
 
@@ -307,27 +312,34 @@ pub struct Passphrase {
 pub const PASSPHRASE_KID: &str = "passphrase";
 
 impl Passphrase {
-    /// A passphrase from its bytes (one trailing newline, as files end, is removed), sealed
+    /// A passphrase from its bytes, exactly as given (REQ-CONTAINER-062: nothing trimmed or
+    /// normalised, so every implementation derives the same key from the same text), sealed
     /// with [`P2C_MIN`] iterations unless [`Passphrase::with_iterations`] says otherwise.
-    /// An empty passphrase is `invalid_parameter`.
+    /// An empty passphrase is `invalid_parameter`. (The command line removes the line break
+    /// a passphrase file ends with before it calls this.)
     pub fn new(bytes: &[u8]) -> Result<Passphrase> {
-        let trimmed = bytes
-            .strip_suffix(b"\n")
-            .map(|b| b.strip_suffix(b"\r").unwrap_or(b))
-            .unwrap_or(bytes);
-        if trimmed.is_empty() {
+        if bytes.is_empty() {
             return Err(Error::invalid_parameter("the passphrase is empty"));
         }
         Ok(Passphrase {
-            bytes: Zeroizing::new(trimmed.to_vec()),
+            bytes: Zeroizing::new(bytes.to_vec()),
             iterations: P2C_MIN,
         })
     }
 
-    /// The same passphrase sealing with `iterations` PBKDF2 rounds (`p2c`).
-    pub fn with_iterations(mut self, iterations: u32) -> Passphrase {
-        self.iterations = iterations;
-        self
+    /// The same passphrase sealing with `iterations` PBKDF2 rounds (`p2c`):
+    /// `kdf_params_out_of_range` outside [`P2C_MIN`] to [`P2C_MAX`] (REQ-CONTAINER-051).
+    pub fn with_iterations(mut self, iterations: u64) -> Result<Passphrase> {
+        match u32::try_from(iterations) {
+            Ok(n) if (P2C_MIN..=P2C_MAX).contains(&n) => {
+                self.iterations = n;
+                Ok(self)
+            }
+            _ => Err(Error::new(
+                ErrorCode::KdfParamsOutOfRange,
+                format!("{iterations} PBKDF2 iterations is outside {P2C_MIN} to {P2C_MAX}"),
+            )),
+        }
     }
 
     /// The PBKDF2 iteration count used when sealing.
@@ -374,12 +386,14 @@ impl Credential {
     }
 }
 
-/// REQ-CONTAINER-023: a kid is 1 to 128 bytes without control characters.
-pub(super) fn check_kid(kid: &str) -> Result<()> {
+/// REQ-CONTAINER-023: a kid is 1 to 128 bytes without control characters. `code` is the
+/// caller's: `malformed` in a container, `invalid_parameter` in a key (REQ-CONTAINER-060).
+pub(super) fn check_kid(kid: &str, code: ErrorCode) -> Result<()> {
     if kid.is_empty() || kid.len() > MAX_KID_BYTES || kid.chars().any(char::is_control) {
-        return Err(Error::malformed(format!(
-            "a kid must be 1 to {MAX_KID_BYTES} bytes without control characters"
-        )));
+        return Err(Error::new(
+            code,
+            format!("a kid must be 1 to {MAX_KID_BYTES} bytes without control characters"),
+        ));
     }
     Ok(())
 }
@@ -399,6 +413,25 @@ pub(super) fn on_p256(x: &[u8], y: &[u8]) -> bool {
     Jwk::from_map(map)
         .and_then(|jwk| josekit::jwe::ECDH_ES_A256KW.encrypter_from_jwk(&jwk))
         .is_ok()
+}
+
+/// True when `d` (big-endian) is the private key of the P-256 point (`x`, `y`): a scalar
+/// from 1 to n − 1 whose multiple of the base point is that point (REQ-CONTAINER-060).
+/// OpenSSL's key check does exactly this (josekit has no call for it).
+fn is_private_key_of(d: &[u8], x: &[u8], y: &[u8]) -> bool {
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::nid::Nid;
+    let check = || -> std::result::Result<(), openssl::error::ErrorStack> {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+        let (x, y) = (BigNum::from_slice(x)?, BigNum::from_slice(y)?);
+        // A secure BigNum is wiped when freed, as the EcKey's own copy is.
+        let mut secret = BigNum::new_secure()?;
+        secret.copy_from_slice(d)?;
+        let public = EcKey::from_public_key_affine_coordinates(&group, &x, &y)?;
+        EcKey::from_private_components(&group, &secret, public.public_key())?.check_key()
+    };
+    check().is_ok()
 }
 
 fn decode_exact(name: &str, text: &str, len: usize) -> Result<Vec<u8>> {

@@ -1,3 +1,4 @@
+use super::limits::{P2C_MAX, P2C_MIN};
 use super::*;
 use crate::account::{AccountType, BackupAccount, CodeParams, OtpKey};
 use crate::platform::Platform;
@@ -260,14 +261,25 @@ fn kdf_cost_is_bounded_before_any_derivation() {
         code_of(open(&short_salt, &pass)),
         ErrorCode::KdfParamsOutOfRange
     );
-    // Sealing with an out-of-range count is refused too.
-    let weak = Credential::Passphrase(Passphrase::new(b"pw").unwrap().with_iterations(1000));
-    assert_eq!(
-        seal(&payload(1, Platform::Ios), &[weak])
-            .unwrap_err()
-            .code(),
-        ErrorCode::KdfParamsOutOfRange
-    );
+    // A passphrase cannot even hold an out-of-range count to seal with.
+    for p2c in [
+        0,
+        1000,
+        u64::from(P2C_MIN) - 1,
+        u64::from(P2C_MAX) + 1,
+        1 << 32,
+    ] {
+        let weak = Passphrase::new(b"pw").unwrap().with_iterations(p2c);
+        assert_eq!(
+            weak.unwrap_err().code(),
+            ErrorCode::KdfParamsOutOfRange,
+            "{p2c}"
+        );
+    }
+    for p2c in [P2C_MIN, P2C_MAX] {
+        let fine = Passphrase::new(b"pw").unwrap().with_iterations(p2c.into());
+        assert_eq!(fine.unwrap().iterations(), p2c);
+    }
 }
 
 #[test]
@@ -670,4 +682,20 @@ fn refusal_messages() {
         open(&sealed, &key()).unwrap_err()
     ));
     insta::assert_snapshot!(report);
+}
+
+#[test]
+fn a_passphrase_is_its_bytes_exactly() {
+    // REQ-CONTAINER-062: nothing trimmed, so another implementation derives the same key.
+    let with_line = Credential::Passphrase(Passphrase::new(b"pw\n").unwrap());
+    let sealed = seal(&payload(1, Platform::Ios), std::slice::from_ref(&with_line)).unwrap();
+    assert!(open(&sealed, &with_line).is_ok());
+    for other in [&b"pw"[..], b"pw\r\n", b"pw\n\n", b" pw\n"] {
+        let other = Credential::Passphrase(Passphrase::new(other).unwrap());
+        assert_eq!(code_of(open(&sealed, &other)), ErrorCode::DecryptionFailed);
+    }
+    assert_eq!(
+        Passphrase::new(b"").unwrap_err().code(),
+        ErrorCode::InvalidParameter
+    );
 }

@@ -176,13 +176,8 @@ pub(super) fn parse(container: &[u8]) -> Result<Parsed> {
     let mut kids = HashSet::new();
     let mut recipients = Vec::with_capacity(wire.recipients.len());
     for (index, r) in wire.recipients.into_iter().enumerate() {
-        let parsed =
-            parse_recipient(r).map_err(|e| e.context(format_args!("recipients[{index}]")))?;
-        if !kids.insert(parsed.kid.clone()) {
-            return Err(Error::malformed(format!(
-                "recipients[{index}]: its kid is used by an earlier recipient"
-            )));
-        }
+        let parsed = parse_recipient(r, &mut kids)
+            .map_err(|e| e.context(format_args!("recipients[{index}]")))?;
         recipients.push(parsed);
     }
     let passphrases = recipients
@@ -298,7 +293,9 @@ fn parse_protected(b64: &str) -> Result<BackupMeta> {
 }
 
 /// REQ-CONTAINER-020 to REQ-CONTAINER-027.
-fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
+/// One recipient, checked in the order of REQ-CONTAINER-022; `kids` holds the earlier
+/// recipients' kids, and gets this one's (a repeat is REQ-CONTAINER-023's, before `p2c`).
+fn parse_recipient(r: WireRecipient, kids: &mut HashSet<String>) -> Result<ParsedRecipient> {
     let RecipientHeader(h) = r.header;
     if h.sent().any(|k| k == "zip") {
         return Err(Error::new(
@@ -326,7 +323,10 @@ fn parse_recipient(r: WireRecipient) -> Result<ParsedRecipient> {
         Some(Member::Text(kid)) => kid.to_string(),
         _ => return Err(Error::malformed("the recipient header needs a string kid")),
     };
-    check_kid(&kid)?;
+    check_kid(&kid, ErrorCode::Malformed)?;
+    if !kids.insert(kid.clone()) {
+        return Err(Error::malformed("its kid is used by an earlier recipient"));
+    }
     let mut p2c = None;
     match alg {
         KeyAlgorithm::Pbes2Hs512A256Kw => {
