@@ -471,7 +471,8 @@ fn ec_thumbprint(jwk: &Jwk) -> Result<String> {
 
 #[cfg(test)]
 mod point_tests {
-    use super::on_p256;
+    use super::{is_private_key_of, on_p256, RecoveryKey};
+    use crate::error::ErrorCode;
     use data_encoding::BASE64URL_NOPAD;
 
     fn b(text: &str) -> Vec<u8> {
@@ -494,6 +495,28 @@ mod point_tests {
     #[test]
     fn coordinates_at_or_above_the_prime_are_refused_not_reduced() {
         assert!(!on_p256(&b(P), &b(Y0)));
+    }
+
+    #[test]
+    fn d_must_be_the_private_key_of_x_and_y() {
+        // The key pair's d (drawn once, as X and Y), then scalars that are not its key.
+        let d = b("4-MT-FLnC-iIEtiJzuZX69ik2SBdzv39Qf9EIm74jSg");
+        assert!(is_private_key_of(&d, &b(X), &b(Y)));
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let order = b("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE");
+        for other in [&one[..], &[0u8; 32], &order] {
+            assert!(!is_private_key_of(other, &b(X), &b(Y)));
+        }
+    }
+
+    #[test]
+    fn a_key_kid_a_container_cannot_carry_is_invalid_parameter() {
+        for kid in ["", "a\u{7}b", &"k".repeat(129)] {
+            let jwk = serde_json::json!({ "kty": "oct", "kid": kid, "k": "A".repeat(43) });
+            let e = RecoveryKey::from_jwk_json(jwk.to_string().as_bytes()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidParameter, "{kid:?}");
+        }
     }
 
     #[test]
