@@ -766,3 +766,19 @@ pub(super) fn add_opens_fully_first(op: &str, input: &Value) -> Answer {
     }
     reference(op, input)
 }
+
+/// Writes every passphrase recipient with 210,000 iterations, whatever p2c it is asked for
+/// (a library's own default).
+pub(super) fn p2c_default_always(op: &str, input: &Value) -> Answer {
+    let mut v = input.clone();
+    for r in v["recipients"].as_array_mut().into_iter().flatten() {
+        if r.get("passphrase").is_some()
+            && r["p2c"]
+                .as_u64()
+                .is_some_and(|n| (210_000..=1_000_000).contains(&n))
+        {
+            r["p2c"] = 210_000.into();
+        }
+    }
+    reference(op, &v)
+}

@@ -404,6 +404,7 @@ fn container_mutants() -> Vec<Mutant> {
         bad("repeated-kids-checked-last", "checks the recipients' kids for a repeat only after every recipient's own checks", container::repeated_kids_checked_last),
         bad("surrogates-checked-late", "finds a lone surrogate escape in a kid only when it checks the kid, after the protected header", container::surrogates_checked_late),
         bad("add-opens-fully-first", "opens the container, payload and all, before checking a new recipient's kid and the count", container::add_opens_fully_first),
+        bad("p2c-default-always", "writes a passphrase recipient with 210,000 iterations whatever p2c it is asked for", container::p2c_default_always),
         bad("duplicate-kids-while-reading", "refuses a repeated kid as soon as it reads it, before a later passphrase's p2c", container::duplicate_kids_while_reading),
     ]
 }

@@ -348,7 +348,27 @@ pub(crate) fn container() -> VectorFile {
     writer_order(&mut b, &c);
     reader_order_within_recipients(&mut b, &c);
     adding_order(&mut b, &mut c);
+    passphrase_cost_as_asked(&mut b);
     b.finish()
+}
+
+/// A writer uses the p2c it is asked for: JOSE libraries have their own (jose's
+/// `GeneralEncrypt` writes 2048 and up, whatever the caller wants).
+fn passphrase_cost_as_asked(b: &mut Builder) {
+    b.group(
+        "A passphrase recipient is written with the p2c asked for",
+        Some("container.seal"),
+    );
+    let payload = json!({ "version": 1, "platform": "android", "backup_id": "w-4", "generation": 1, "created": 1_700_000_000u64, "accounts": [
+        { "id": "w", "type": "work_school", "name": "alice@contoso.com" } ] });
+    b.valid(
+        "p2c 1,000,000, the upper limit, included",
+        &["REQ-CONTAINER-051", "REQ-CONTAINER-025"],
+        &["Limits"],
+        json!({ "payload": payload, "recipients": [{ "passphrase": PASS, "p2c": 1_000_000 }] }),
+        json!({ "payload": payload }),
+    );
+    sealed_twice(b);
 }
 
 /// REQ-CONTAINER-003 before the header, and a recipient's kid (REQ-CONTAINER-023) before
