@@ -782,3 +782,22 @@ pub(super) fn p2c_default_always(op: &str, input: &Value) -> Answer {
     }
     reference(op, &v)
 }
+
+/// Normalises a passphrase to NFC before deriving its key (here: a letter followed by a
+/// combining diaeresis becomes the precomposed letter, as NFC composes it).
+pub(super) fn passphrase_normalised(op: &str, input: &Value) -> Answer {
+    const COMPOSED: [(&str, &str); 6] = [
+        ("a\u{308}", "\u{e4}"),
+        ("o\u{308}", "\u{f6}"),
+        ("u\u{308}", "\u{fc}"),
+        ("A\u{308}", "\u{c4}"),
+        ("O\u{308}", "\u{d6}"),
+        ("U\u{308}", "\u{dc}"),
+    ];
+    let normalised = passphrases_edited(input, |p| {
+        COMPOSED
+            .iter()
+            .fold(p.to_string(), |text, (from, to)| text.replace(from, to))
+    });
+    reference(op, &normalised)
+}

@@ -397,6 +397,7 @@ fn container_mutants() -> Vec<Mutant> {
         bad("writer-checks-recipients-first", "checks the recipients before the payload it is asked to write", container::writer_checks_recipients_first),
         bad("container-before-key", "checks the container before the key, and an EC public key only when its recipient is tried", container::container_before_key),
         bad("passphrase-trimmed", "removes a final line break from a passphrase, as a line read from a file ends", container::passphrase_trimmed),
+        bad("passphrase-normalised", "normalises a passphrase to NFC before deriving its key", container::passphrase_normalised),
         bad("empty-passphrase-tried", "takes an empty passphrase like any other", container::empty_passphrase_tried),
         bad("key-kid-unchecked", "takes any kid a key gives (empty, 129 bytes, a control character) and a null kid as none", container::key_kid_unchecked),
         bad("ec-d-unchecked", "uses an EC key's d without checking it is the private key of the key's x and y", container::ec_d_unchecked),
