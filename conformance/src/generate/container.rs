@@ -415,17 +415,7 @@ fn adding_order(b: &mut Builder, c: &mut Ctx) {
     let keys: Vec<(String, Vec<u8>)> = (0..16)
         .map(|i| (format!("k{i}"), vec![i as u8; 32]))
         .collect();
-    let pairs: Vec<(&str, &[u8])> = keys
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_slice()))
-        .collect();
-    let header = header_text("\"generation\":7", 0);
-    let sixteen = sealed_for(
-        &mut c.rng,
-        &pairs,
-        &header,
-        &the_payload(Platform::Ios).to_json(),
-    );
+    let sixteen = sealed_to_all(&mut c.rng, &keys);
     let rows: Vec<Refused<'_>> = vec![
         (
             "a new key whose kid the container has, and a key that opens nothing: the kid first",
@@ -1992,17 +1982,7 @@ fn at_the_limits(b: &mut Builder, c: &mut Ctx) {
     let keys: Vec<(String, Vec<u8>)> = (0..16)
         .map(|i| (format!("k{i}"), c.rng.bytes(32)))
         .collect();
-    let pairs: Vec<(&str, &[u8])> = keys
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_slice()))
-        .collect();
-    let header = header_text("\"generation\":7", 0);
-    let sixteen = sealed_for(
-        &mut c.rng,
-        &pairs,
-        &header,
-        &the_payload(Platform::Ios).to_json(),
-    );
+    let sixteen = sealed_to_all(&mut c.rng, &keys);
     b.valid(
         "16 recipients, opened by the last",
         &["REQ-CONTAINER-004"],
@@ -2011,12 +1991,7 @@ fn at_the_limits(b: &mut Builder, c: &mut Ctx) {
         c.expected(),
     );
     let kid = "k".repeat(128);
-    let long_kid = sealed_for(
-        &mut c.rng,
-        &[(&kid, &c.k1)],
-        &header,
-        &the_payload(Platform::Ios).to_json(),
-    );
+    let long_kid = sealed_to_all(&mut c.rng, &[(kid.clone(), c.k1.clone())]);
     b.valid(
         "a kid of 128 bytes",
         &["REQ-CONTAINER-023"],
@@ -2211,6 +2186,16 @@ fn removing_recipients(b: &mut Builder, c: &Ctx) {
         ),
     ];
     invalid_rows(b, rows);
+}
+
+/// The usual ios payload (generation 7) sealed to every `(kid, key)` of `keys`, in order.
+fn sealed_to_all(rng: &mut Rng, keys: &[(String, Vec<u8>)]) -> String {
+    let pairs: Vec<(&str, &[u8])> = keys
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
+    let header = header_text("\"generation\":7", 0);
+    sealed_for(rng, &pairs, &header, &the_payload(Platform::Ios).to_json())
 }
 
 /// A `container.add_recipient` request.
