@@ -62,3 +62,19 @@ fn the_seed_corpora_are_the_vectors_inputs() {
         );
     }
 }
+
+#[test]
+fn every_cargo_fuzz_target_is_replayed() {
+    // A target left out of TARGETS would never have its seeds replayed on stable.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/fuzz_targets");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut targets: Vec<String> = fuzzing::TARGETS.iter().map(|t| t.to_string()).collect();
+    targets.sort();
+    assert_eq!(files, targets);
+}

@@ -18,14 +18,16 @@ mod tamper;
 pub use tamper::container_structured;
 
 /// The fuzz targets, by name (the names of `fuzz/fuzz_targets/*.rs` and of the corpus folders).
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 9] = [
     "base32",
     "uri",
     "payload",
+    "jwk",
     "container_raw",
     "container_structured",
     "restore",
     "lifecycle",
+    "import",
 ];
 
 /// Runs target `name` on `data`.
@@ -34,6 +36,7 @@ pub fn run(name: &str, data: &[u8]) {
         "base32" => base32(data),
         "uri" => uri(data),
         "payload" => payload(data),
+        "jwk" => jwk(data),
         "container_raw" => container_raw(data),
         "container_structured" => container_structured(data),
         "restore" => restore(data),
@@ -77,6 +80,24 @@ pub fn payload(data: &[u8]) {
             Payload::from_json(&p.to_json()).expect("written payloads parse"),
             p
         );
+    }
+}
+
+/// A JWK read as a recovery key (REQ-CONTAINER-060): never a panic; a key it accepts has a
+/// kid a container can carry (REQ-CONTAINER-023), and its JWK text, written again, reads
+/// back as the same key (kid, algorithm, private part or not).
+pub fn jwk(data: &[u8]) {
+    if let Ok(key) = RecoveryKey::from_jwk_json(data) {
+        let kid = key.kid();
+        assert!(
+            !kid.is_empty() && kid.len() <= 128 && !kid.chars().any(char::is_control),
+            "an accepted key's kid is one a container can carry"
+        );
+        let again = RecoveryKey::from_jwk_json(key.to_jwk_json().as_bytes())
+            .expect("a key's own JWK text reads back");
+        assert_eq!(again.kid(), kid);
+        assert_eq!(again.algorithm(), key.algorithm());
+        assert_eq!(again.can_open(), key.can_open());
     }
 }
 
@@ -349,6 +370,18 @@ pub fn seeds(cases: &[crate::model::Case]) -> Vec<(&'static str, Vec<u8>)> {
             }
             _ => {}
         }
+        // Every key a container case gives, as its JWK text.
+        let recipients = input.get("recipients").and_then(|r| r.as_array());
+        let keys = ["key", "new_key"]
+            .iter()
+            .filter_map(|k| input.get(*k))
+            .chain(
+                recipients
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.get("key")),
+            );
+        out.extend(keys.map(|k| ("jwk", k.to_string().into_bytes())));
     }
     // One export of each format (the importers' test fixtures, built in), behind its selector.
     for (selector, bytes) in [
