@@ -352,35 +352,36 @@ impl<'de> Visitor<'de> for Accounts {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> std::result::Result<Self, A::Error> {
         self.accounts
             .reserve(seq.size_hint().unwrap_or(0).min(MAX_ACCOUNTS));
-        loop {
-            let check = self.first_broken.is_none() && self.count < MAX_ACCOUNTS;
-            match seq.next_element_seed(AccountSeed { check })? {
-                None => return Ok(self),
-                Some(None) => {}
-                Some(Some(Ok(account))) => self.accounts.push(account),
-                Some(Some(Err(e))) => self.first_broken = Some((self.count, e)),
-            }
-            self.count += 1;
-        }
+        while seq
+            .next_element_seed(AccountSeed {
+                accounts: &mut self,
+            })?
+            .is_some()
+        {}
+        Ok(self)
     }
 }
 
-/// Reads one account and, when `check`, checks it there and then: the raw account is not
-/// moved out of the parser, only what it became.
-struct AccountSeed {
-    check: bool,
+/// Reads one account and, while no account before it broke a rule and the count is within
+/// [`MAX_ACCOUNTS`], checks it there and then and keeps what it became (or the first broken
+/// account's error): the raw account is not moved out of the parser, nor the result.
+struct AccountSeed<'s> {
+    accounts: &'s mut Accounts,
 }
 
-impl<'de> DeserializeSeed<'de> for AccountSeed {
-    type Value = Option<Result<BackupAccount>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+impl<'de> DeserializeSeed<'de> for AccountSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
         let wire = WireAccount::deserialize(d)?;
-        // Not `bool::then`: its closure would move the raw account once more.
-        Ok(if self.check {
-            Some(wire.into_account())
-        } else {
-            None
-        })
+        let all = self.accounts;
+        if all.first_broken.is_none() && all.count < MAX_ACCOUNTS {
+            match wire.into_account() {
+                Ok(account) => all.accounts.push(account),
+                Err(e) => all.first_broken = Some((all.count, e)),
+            }
+        }
+        all.count += 1;
+        Ok(())
     }
 }
 
