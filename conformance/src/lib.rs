@@ -48,6 +48,7 @@ mod checks;
 mod crash;
 mod glob;
 mod known;
+mod nesting;
 mod rfc3986;
 mod timing;
 

@@ -296,6 +296,21 @@ fn payload_mutants() -> Vec<Mutant> {
             "checks every account and reports the last one that breaks its own rules",
             payload::last_failing_account_reported,
         ),
+        bad(
+            "depth-limit-32",
+            "refuses payloads nested deeper than 32 levels as malformed (every reader must take 64)",
+            payload::depth_limit_32,
+        ),
+        bad(
+            "deep-nesting-crashes",
+            "parses recursively without a depth limit and dies of a stack overflow on a deeply nested payload or container",
+            payload::deep_nesting_crashes,
+        ),
+        bad(
+            "too-deep-too-large",
+            "refuses payloads nested deeper than 128 levels with too_large instead of malformed",
+            payload::too_deep_too_large,
+        ),
     ]
 }
 

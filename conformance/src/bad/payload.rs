@@ -451,7 +451,12 @@ pub(super) fn members_in_text_order(op: &str, input: &Value) -> Answer {
     let Some((code, Value::Object(doc))) = again else {
         return answer;
     };
-    if code == "malformed" || doc["accounts"].as_array().is_none_or(|a| a.len() > 1_000) {
+    if code == "malformed"
+        || doc
+            .get("accounts")
+            .and_then(Value::as_array)
+            .is_none_or(|a| a.len() > 1_000)
+    {
         return answer;
     }
     // Each member in turn over a document whose other members break nothing.
@@ -500,4 +505,44 @@ pub(super) fn colon_checked_first(op: &str, input: &Value) -> Answer {
         }
         other => other,
     }
+}
+
+/// The depth of `payload.parse`'s text (0 for other operations).
+fn payload_depth(op: &str, input: &Value) -> usize {
+    match (op, input["payload"].as_str()) {
+        ("payload.parse", Some(text)) => crate::nesting::depth(text),
+        _ => 0,
+    }
+}
+
+/// A JSON library whose depth limit is 32, below the 64 REQ-PAYLOAD-009 asks every reader
+/// to take.
+pub(super) fn depth_limit_32(op: &str, input: &Value) -> Answer {
+    if payload_depth(op, input) > 32 {
+        return Answer::Error("malformed".into());
+    }
+    reference(op, input)
+}
+
+/// A recursive parser without a depth limit, for payloads and container texts alike: past
+/// 10,000 levels its stack runs out and the adapter dies (Python's json raises
+/// RecursionError at about 1,000).
+pub(super) fn deep_nesting_crashes(op: &str, input: &Value) -> Answer {
+    let container = match (op, input["container"].as_str()) {
+        ("container.open", Some(text)) => crate::nesting::depth(text),
+        _ => 0,
+    };
+    if payload_depth(op, input).max(container) > 10_000 {
+        return Answer::Broken("the adapter died: stack overflow".into());
+    }
+    reference(op, input)
+}
+
+/// Refuses a document deeper than 128 levels (serde_json's typed limit) with `too_large`
+/// instead of `malformed` (REQ-PAYLOAD-009).
+pub(super) fn too_deep_too_large(op: &str, input: &Value) -> Answer {
+    if payload_depth(op, input) > 128 {
+        return Answer::Error("too_large".into());
+    }
+    reference(op, input)
 }

@@ -349,7 +349,35 @@ pub(crate) fn container() -> VectorFile {
     reader_order_within_recipients(&mut b, &c);
     adding_order(&mut b, &mut c);
     passphrase_cost_as_asked(&mut b);
+    deep_container_text(&mut b, &c);
     b.finish()
+}
+
+/// A container text nested a million arrays deep in a member it must not have
+/// (REQ-CONTAINER-003, REQ-PAYLOAD-009): `malformed` as another member or as too deep, never
+/// a crash. Last in the file, so that earlier `tcId`s stay.
+fn deep_container_text(b: &mut Builder, c: &Ctx) {
+    b.group(
+        "A container text nested a million levels deep (REQ-CONTAINER-003, REQ-PAYLOAD-009; the runner expands $concat and $repeat)",
+        None,
+    );
+    let open = c
+        .sealed
+        .strip_suffix('}')
+        .expect("a container text ends its object");
+    b.invalid(
+        "another member, a million arrays deep: malformed (another member), or malformed (too deep)",
+        &["REQ-CONTAINER-003", "REQ-PAYLOAD-009"],
+        &["Structure"],
+        json!({ "container": { "$concat": [
+            format!(r#"{open},"x":"#),
+            { "$repeat": { "text": "[", "times": 1_000_000 } },
+            { "$repeat": { "text": "]", "times": 1_000_000 } },
+            "}",
+        ] }, "key": c.jwk1 }),
+        "malformed",
+    );
+    b.allowing(60_000);
 }
 
 /// A writer uses the p2c it is asked for: JOSE libraries have their own (jose's

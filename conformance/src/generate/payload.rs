@@ -65,6 +65,7 @@ pub(crate) fn payload() -> VectorFile {
     orders_and_nulls(&mut b);
     json_text(&mut b);
     document_order(&mut b);
+    nesting(&mut b);
     b.finish()
 }
 
@@ -88,6 +89,12 @@ fn notes(b: &mut Builder) {
         "Parser differential",
         "The payload is RFC 8259 JSON in UTF-8, read with its escapes decoded: JSON libraries' defaults differ (Python's json reads NaN, Go's replaces a lone surrogate escape, raw-key lookups leave escapes undecoded, browsers skip a byte order mark), so two readers would see two payloads.",
         &["REQ-PAYLOAD-007"],
+    );
+    b.note(
+        "Nesting",
+        "Denial of service",
+        "Nesting deeper than a parser's own limit: a reader must read 64 levels by the rules and may refuse deeper documents as malformed, but a recursive parser without a limit runs out of stack, and Python's json raises RecursionError at about 1,000 levels.",
+        &["REQ-PAYLOAD-009"],
     );
     b.note(
         "Limits",
@@ -1197,6 +1204,75 @@ fn document_order(b: &mut Builder) {
             format!("{one}]}}"),
         ] } }),
         "too_large",
+    );
+    b.allowing(60_000);
+}
+
+/// How deep a document nests (REQ-PAYLOAD-009): 64 levels read by the rules whatever is
+/// nested; deeper, `malformed` either way, and never a crash. Last in the file, so that
+/// earlier `tcId`s stay.
+fn nesting(b: &mut Builder) {
+    b.group(
+        "Nesting: 64 levels read by the rules, deeper never a crash (REQ-PAYLOAD-009; the runner expands $concat and $repeat)",
+        None,
+    );
+    // The document, `accounts` and the account are three levels: 61 arrays make 64.
+    let arrays = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let placeholder = format!(
+        r#"{{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":[{{"id":"w","type":"work_school","name":"n","token":{}}}]}}"#,
+        arrays(61)
+    );
+    let version_2 = format!(
+        r#"{{"version":2,"future":{}1{}}}"#,
+        r#"{"a":"#.repeat(63),
+        "}".repeat(63)
+    );
+    for text in [&placeholder, &version_2] {
+        assert_eq!(crate::nesting::depth(text), 64, "{text}");
+    }
+    b.invalid(
+        "a placeholder's token nested to depth 64 (61 arrays in the account)",
+        &["REQ-PAYLOAD-009", "REQ-PAYLOAD-013"],
+        &["Nesting", "Placeholder"],
+        json!({ "payload": placeholder }),
+        "secret_in_placeholder",
+    );
+    b.invalid(
+        "a version 2 document nested to depth 64 (63 objects in a member of its own)",
+        &["REQ-PAYLOAD-009", "REQ-PAYLOAD-002"],
+        &["Nesting", "Version"],
+        json!({ "payload": version_2 }),
+        "unsupported_version",
+    );
+    let totp_prefix = r#"{"version":1,"platform":"ios","backup_id":"b-1","generation":3,"created":1700000000,"accounts":[{"id":"t","type":"totp","name":"alice","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30,"#;
+    // The member nested deep comes last; the secret is written before it unless it is the one.
+    let deep = |member: &str, open: &str, inner: &str, close: &str, times: usize| {
+        let prefix = match member {
+            "secret" => totp_prefix.replace(r#""secret":"JBSWY3DPEHPK3PXP","#, ""),
+            _ => totp_prefix.to_string(),
+        };
+        json!({ "payload": { "$concat": [
+            format!("{prefix}\"{member}\":"),
+            { "$repeat": { "text": open, "times": times } },
+            inner,
+            { "$repeat": { "text": close, "times": times } },
+            "}]}",
+        ] } })
+    };
+    b.invalid(
+        "a code-bearing account's token nested a million arrays deep: malformed (a token), or malformed (too deep)",
+        &["REQ-PAYLOAD-009", "REQ-PAYLOAD-014"],
+        &["Nesting"],
+        deep("token", "[", "", "]", 1_000_000),
+        "malformed",
+    );
+    b.allowing(60_000);
+    b.invalid(
+        "a secret that is 100,000 objects deep: malformed (not a string), or malformed (too deep)",
+        &["REQ-PAYLOAD-009", "REQ-PAYLOAD-001"],
+        &["Nesting"],
+        deep("secret", r#"{"a":"#, "1", "}", 100_000),
+        "malformed",
     );
     b.allowing(60_000);
 }
