@@ -234,9 +234,20 @@ fn agree(operation: &str, input: &Value, a: &Answer, b: &Answer) -> bool {
             container::agree_on_write(operation, input, x, y)
         }
         (Answer::Ok(x), Answer::Ok(y)) => x == y,
-        (Answer::Error(x), Answer::Error(y)) => x == y,
+        (Answer::Error(x), Answer::Error(y)) => x == y || too_deep(operation, input, y),
+        (Answer::Ok(_), Answer::Error(y)) => too_deep(operation, input, y),
         _ => false,
     }
+}
+
+/// A payload nested deeper than 64 levels, refused as `malformed`: REQ-PAYLOAD-009 lets a
+/// reader answer so whatever the reference answered.
+fn too_deep(operation: &str, input: &Value, code: &str) -> bool {
+    operation == "payload.parse"
+        && code == "malformed"
+        && input["payload"]
+            .as_str()
+            .is_some_and(|text| crate::nesting::depth(text) > 64)
 }
 
 fn listed_reason(config: &FuzzConfig, f: &Finding) -> Option<String> {
@@ -555,6 +566,13 @@ fn payload(u: &mut Unstructured) -> AResult<(String, Value)> {
         if surrogates_decide || !to.contains(r"\ud") {
             text = text.replacen(from, to, 1);
         }
+    }
+    // REQ-PAYLOAD-009: a token nested to 64 levels in all (61 arrays), where every reader
+    // must give the reference's answer, or deeper, where `malformed` agrees too (`agree`).
+    if u.ratio(1, 4)? {
+        let n = *u.choose(&[1usize, 30, 61, 62, 2_000, 200_000])?;
+        let nested = format!(r#""token":{}{}"#, "[".repeat(n), "]".repeat(n));
+        text = text.replacen(r#""token":"t""#, &nested, 1);
     }
     Ok(("payload.parse".into(), json!({ "payload": text })))
 }
