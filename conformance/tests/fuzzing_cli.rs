@@ -125,3 +125,34 @@ fn findings_become_vectors_with_real_ids_and_requirements() {
         assert!(case.requirements.iter().all(|r| r.starts_with("REQ-")));
     }
 }
+
+/// REQ-PAYLOAD-009: past 64 levels a reader may refuse a payload as `malformed` whatever the
+/// reference answers, so the fuzzer finds nothing in one that does; below, it may not.
+#[test]
+fn a_depth_limit_of_64_agrees_and_one_of_32_does_not() {
+    // The document, its accounts and the account are three levels: 62 arrays make 65.
+    let deeper_than_64 = "[".repeat(62);
+    let mut limit_64 = Variant(|op: &str, input: &serde_json::Value, answer| {
+        let deep = input["payload"]
+            .as_str()
+            .is_some_and(|t| t.contains(&deeper_than_64));
+        if op == "payload.parse" && deep {
+            authbackup_conformance::implementation::Answer::Error("malformed".into())
+        } else {
+            answer
+        }
+    });
+    let r = difffuzz::fuzz(&mut limit_64, &config(&["payload"], 3));
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.first().map(|f| f.kind())
+    );
+    let mut limit_32 = bad::mutants()
+        .into_iter()
+        .find(|m| m.name == "depth-limit-32")
+        .unwrap();
+    assert!(!difffuzz::fuzz(&mut limit_32, &config(&["payload"], 3))
+        .findings
+        .is_empty());
+}
