@@ -358,7 +358,7 @@ pub(crate) fn container() -> VectorFile {
 /// a crash. Last in the file, so that earlier `tcId`s stay.
 fn deep_container_text(b: &mut Builder, c: &Ctx) {
     b.group(
-        "A container text nested a million levels deep (REQ-CONTAINER-003, REQ-PAYLOAD-009; the runner expands $concat and $repeat)",
+        "Deeply nested container JSON: the text, the protected header, a recipient header (REQ-CONTAINER-003, REQ-PAYLOAD-009; the runner expands $concat and $repeat)",
         None,
     );
     let open = c
@@ -374,6 +374,48 @@ fn deep_container_text(b: &mut Builder, c: &Ctx) {
             { "$repeat": { "text": "[", "times": 1_000_000 } },
             { "$repeat": { "text": "]", "times": 1_000_000 } },
             "}",
+        ] }, "key": c.jwk1 }),
+        "malformed",
+    );
+    b.allowing(60_000);
+    // The protected header is JSON of its own, at most 4096 bytes decoded: as deep as fits.
+    let header_bytes = |v: &Value| {
+        BASE64URL_NOPAD
+            .decode(v["protected"].as_str().unwrap().as_bytes())
+            .unwrap()
+            .len()
+    };
+    let shallow: Value = serde_json::from_str(&c.single).unwrap();
+    let levels = (4096 - header_bytes(&shallow) - r#","x":"#.len()) / 2;
+    let mut nested = Value::Array(vec![]);
+    for _ in 1..levels {
+        nested = Value::Array(vec![nested]);
+    }
+    let deep_header = protected(&c.single, |h| {
+        h.insert("x".into(), nested.clone());
+    });
+    let decoded = header_bytes(&serde_json::from_str(&deep_header).unwrap());
+    assert!(decoded <= 4096, "{decoded} bytes");
+    b.invalid(
+        &format!("a protected header member {levels} arrays deep ({decoded} bytes decoded): malformed (another member), or malformed (too deep)"),
+        &["REQ-CONTAINER-014", "REQ-PAYLOAD-009"],
+        &["Structure"],
+        with_key(&deep_header, &c.jwk1),
+        "malformed",
+    );
+    let (before, after) = c
+        .single
+        .split_once(r#""header":{"#)
+        .expect("a recipient header");
+    b.invalid(
+        "a recipient header member a million arrays deep: malformed (another member), or malformed (too deep)",
+        &["REQ-CONTAINER-021", "REQ-PAYLOAD-009"],
+        &["Structure"],
+        json!({ "container": { "$concat": [
+            format!(r#"{before}"header":{{"x":"#),
+            { "$repeat": { "text": "[", "times": 1_000_000 } },
+            { "$repeat": { "text": "]", "times": 1_000_000 } },
+            format!(",{after}"),
         ] }, "key": c.jwk1 }),
         "malformed",
     );
