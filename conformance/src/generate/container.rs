@@ -385,14 +385,23 @@ fn deep_container_text(b: &mut Builder, c: &Ctx) {
             .unwrap()
             .len()
     };
+    // Written as text: a Value this deep would overflow a test thread's stack when dropped.
     let shallow: Value = serde_json::from_str(&c.single).unwrap();
     let levels = (4096 - header_bytes(&shallow) - r#","x":"#.len()) / 2;
-    let mut nested = Value::Array(vec![]);
-    for _ in 1..levels {
-        nested = Value::Array(vec![nested]);
-    }
-    let deep_header = protected(&c.single, |h| {
-        h.insert("x".into(), nested.clone());
+    let deep_header = edit(&c.single, |v| {
+        let header = BASE64URL_NOPAD
+            .decode(v["protected"].as_str().unwrap().as_bytes())
+            .unwrap();
+        let open = std::str::from_utf8(&header)
+            .unwrap()
+            .strip_suffix('}')
+            .unwrap();
+        let text = format!(
+            r#"{open},"x":{}{}}}"#,
+            "[".repeat(levels),
+            "]".repeat(levels)
+        );
+        v["protected"] = BASE64URL_NOPAD.encode(text.as_bytes()).into();
     });
     let decoded = header_bytes(&serde_json::from_str(&deep_header).unwrap());
     assert!(decoded <= 4096, "{decoded} bytes");
